@@ -1,0 +1,303 @@
+using Pgvector;
+
+namespace KnowledgePortal.Core.Domain;
+
+public class Collection
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public SensitivityLabel Sensitivity { get; set; } = SensitivityLabel.Internal;
+    /// <summary>Documents in this collection should be reviewed this many days after upload (null: never).</summary>
+    public int? ReviewIntervalDays { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public List<CollectionAccess> Access { get; set; } = [];
+}
+
+/// <summary>A portal group; members are resolved from token claims through its mappings.</summary>
+public class PortalGroup
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    /// <summary>Membership of this group also grants this portal role (e.g. an "Administrators" group).</summary>
+    public PortalRole? GrantsRole { get; set; }
+    public List<GroupMapping> Mappings { get; set; } = [];
+}
+
+public class GroupMapping
+{
+    public int Id { get; set; }
+    public int GroupId { get; set; }
+    public GroupMappingKind Kind { get; set; }
+    /// <summary>Claim value as sent by the identity provider (object id, group name or role name).</summary>
+    public required string Value { get; set; }
+}
+
+public class CollectionAccess
+{
+    public int CollectionId { get; set; }
+    public int GroupId { get; set; }
+    public AccessLevel Level { get; set; }
+    public PortalGroup? Group { get; set; }
+}
+
+public class Document
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public int CollectionId { get; set; }
+    public Collection? Collection { get; set; }
+    public required string Title { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long SizeBytes { get; set; }
+    public required string Sha256 { get; set; }
+    public required string UploadedBy { get; set; }
+    public DocumentStatus Status { get; set; } = DocumentStatus.Queued;
+    public string? FailureReason { get; set; }
+    public Guid? CurrentVersionId { get; set; }
+    /// <summary>When set, only these groups (intersected with the collection's readers) may read the document.</summary>
+    public int[]? RestrictedToGroupIds { get; set; }
+    public int PageCount { get; set; }
+    public int ChunkCount { get; set; }
+    public DateOnly? ReviewDue { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+public class DocumentVersion
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid DocumentId { get; set; }
+    public int VersionNumber { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long SizeBytes { get; set; }
+    public required string Sha256 { get; set; }
+    public required string UploadedBy { get; set; }
+    public Guid StoredFileId { get; set; }
+    public DocumentStatus Status { get; set; } = DocumentStatus.Queued;
+    public string? FailureReason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>An uploaded original, kept in the database so every worker sharing it can read it.</summary>
+public class StoredFile
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Sha256 { get; set; }
+    public long SizeBytes { get; set; }
+    public required byte[] Content { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>A searchable passage. Its readable group ids are denormalised so retrieval filters in one SQL statement.</summary>
+public class Chunk
+{
+    public long Id { get; set; }
+    public Guid DocumentId { get; set; }
+    public Guid DocumentVersionId { get; set; }
+    public int CollectionId { get; set; }
+    public int Ordinal { get; set; }
+    public required string Text { get; set; }
+    /// <summary>Heading path, slide title or sheet name kept with the passage as context.</summary>
+    public string? Context { get; set; }
+    public int? Page { get; set; }
+    public int? Slide { get; set; }
+    public string? Sheet { get; set; }
+    public string? CellRange { get; set; }
+    public string? HeadingPath { get; set; }
+    public int TokenCount { get; set; }
+    public required string ContentHash { get; set; }
+    public int[] AllowedGroupIds { get; set; } = [];
+    public SensitivityLabel Sensitivity { get; set; }
+    public Vector? Embedding { get; set; }
+    public string? EmbeddingModel { get; set; }
+    public int? EmbeddingDimension { get; set; }
+    /// <summary>Set in SQL from <see cref="Retrieval.SearchText.ToIndexText"/> (CJK as bigrams).</summary>
+    public NpgsqlTypes.NpgsqlTsVector? SearchVector { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+public class IngestionJob
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid DocumentId { get; set; }
+    public Guid DocumentVersionId { get; set; }
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+    /// <summary>Last step completed: none, extract, chunk, embed, persist.</summary>
+    public string CompletedStep { get; set; } = "none";
+    public int Attempts { get; set; }
+    public string? Error { get; set; }
+    public string? LockedBy { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public bool CancelRequested { get; set; }
+    /// <summary>Output of the extract step (JSON), so a retry does not extract again.</summary>
+    public string? ExtractedJson { get; set; }
+    public int Pages { get; set; }
+    public int ChunksTotal { get; set; }
+    public int ChunksEmbedded { get; set; }
+    public string? Warnings { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset? FinishedAt { get; set; }
+}
+
+/// <summary>Chunks of a job between the chunk and persist steps; persist moves them to <see cref="Chunk"/> atomically.</summary>
+public class PendingChunk
+{
+    public long Id { get; set; }
+    public Guid JobId { get; set; }
+    public int Ordinal { get; set; }
+    public required string Text { get; set; }
+    public string? Context { get; set; }
+    public int? Page { get; set; }
+    public int? Slide { get; set; }
+    public string? Sheet { get; set; }
+    public string? CellRange { get; set; }
+    public string? HeadingPath { get; set; }
+    public int TokenCount { get; set; }
+    public required string ContentHash { get; set; }
+    public Vector? Embedding { get; set; }
+    public string? EmbeddingModel { get; set; }
+    public int? EmbeddingDimension { get; set; }
+}
+
+public class AuditEvent
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public string? TargetType { get; set; }
+    public string? TargetId { get; set; }
+    /// <summary>JSON details; never document text, secrets or tokens.</summary>
+    public string? Details { get; set; }
+}
+
+public class UsageRecord
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
+    public required string UserId { get; set; }
+    public int[] GroupIds { get; set; } = [];
+    public int[] CollectionIds { get; set; } = [];
+    public Guid? MessageId { get; set; }
+    public required string Provider { get; set; }
+    public required string Model { get; set; }
+    public required string Route { get; set; }
+    public int InputTokens { get; set; }
+    public int OutputTokens { get; set; }
+    public bool TokensEstimated { get; set; }
+    public decimal Cost { get; set; }
+    public int? FirstTokenMs { get; set; }
+    public int TotalMs { get; set; }
+    public bool AnsweredFromSources { get; set; }
+}
+
+public class PortalUser
+{
+    public int Id { get; set; }
+    /// <summary>Stable subject: Entra object id, OIDC sub, or "dev:name".</summary>
+    public required string Subject { get; set; }
+    public required string UserName { get; set; }
+    public required string DisplayName { get; set; }
+    public string? Email { get; set; }
+    public int[] GroupIds { get; set; } = [];
+    public string[] Roles { get; set; } = [];
+    public DateTimeOffset LastSignInAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+public class ChatSession
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string UserId { get; set; }
+    public required string Title { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public List<ChatMessage> Messages { get; set; } = [];
+}
+
+public class ChatMessage
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid SessionId { get; set; }
+    /// <summary>"user" or "assistant".</summary>
+    public required string Role { get; set; }
+    public required string Content { get; set; }
+    public string? Provider { get; set; }
+    public string? Model { get; set; }
+    public string? Route { get; set; }
+    public int InputTokens { get; set; }
+    public int OutputTokens { get; set; }
+    public decimal Cost { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public List<MessageCitation> Citations { get; set; } = [];
+}
+
+/// <summary>A source an answer cited. Text is not copied: it is re-read through the access filter when shown.</summary>
+public class MessageCitation
+{
+    public long Id { get; set; }
+    public Guid MessageId { get; set; }
+    public int Number { get; set; }
+    public long ChunkId { get; set; }
+    public Guid DocumentId { get; set; }
+}
+
+public class Feedback
+{
+    public long Id { get; set; }
+    public Guid MessageId { get; set; }
+    public required string UserId { get; set; }
+    public int Rating { get; set; }
+    public string? Comment { get; set; }
+    public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
+}
+
+public class GlossaryEntry
+{
+    public int Id { get; set; }
+    public required string Term { get; set; }
+    public string[] Synonyms { get; set; } = [];
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+public class ProviderProfile
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public ProviderKind Kind { get; set; }
+    public string? Endpoint { get; set; }
+    public string? Model { get; set; }
+    /// <summary>Configuration key or environment variable that holds the API key; the key itself is never stored here.</summary>
+    public string? ApiKeySetting { get; set; }
+    /// <summary>A key entered in the admin UI, encrypted with ASP.NET Data Protection (write-only in the UI).</summary>
+    public string? ProtectedApiKey { get; set; }
+    public ProviderLocation Location { get; set; }
+    public SensitivityLabel MaxSensitivity { get; set; }
+    public decimal InputPricePerMillion { get; set; }
+    public decimal OutputPricePerMillion { get; set; }
+    public float Temperature { get; set; } = 0.1f;
+    public float TopP { get; set; } = 1f;
+    public int MaxOutputTokens { get; set; } = 800;
+    public int ContextWindow { get; set; } = 8192;
+    public bool Enabled { get; set; } = true;
+    public bool IsDefault { get; set; }
+}
+
+public class Budget
+{
+    public int Id { get; set; }
+    public int? GroupId { get; set; }
+    public string? UserId { get; set; }
+    public decimal? MonthlyCostLimit { get; set; }
+    public long? MonthlyTokenLimit { get; set; }
+}
+
+/// <summary>Key/value state the whole cluster shares, e.g. the active embedding model.</summary>
+public class PortalSetting
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}

@@ -1,0 +1,7 @@
+namespace KnowledgePortal.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Build_Succeeds_True() => Assert.True(true);
+}
