@@ -1,0 +1,63 @@
+namespace KnowledgePortal.Core.Ingestion.Extraction;
+
+/// <summary>
+/// One unit of extracted text: a paragraph, heading, list item, table row, slide part, sheet row or PDF page text.
+/// The chunker packs consecutive blocks that share a boundary (page / slide / sheet) and heading path.
+/// </summary>
+/// <param name="Text">Clean text (NFKC normalised, whitespace collapsed).</param>
+/// <param name="Locator">Page / slide / sheet + cell range / heading path of this block.</param>
+/// <param name="Context">Heading path, slide title or sheet name shown with the chunk (may equal Locator.HeadingPath).</param>
+public sealed record ExtractedBlock(string Text, SourceLocator Locator, string? Context = null);
+
+/// <param name="Blocks">Text in reading order.</param>
+/// <param name="PageCount">Pages (pdf), slides (pptx), sheets (xlsx) or 1 for flowing documents.</param>
+/// <param name="Warnings">Human-readable notes, e.g. "page 3: no text layer — scanned?".</param>
+/// <param name="DetectedType">The sniffed type, e.g. "docx", "pdf".</param>
+public sealed record ExtractionResult(
+    IReadOnlyList<ExtractedBlock> Blocks,
+    int PageCount,
+    IReadOnlyList<string> Warnings,
+    string DetectedType,
+    string? Title = null);
+
+public enum ExtractionFailure
+{
+    Unsupported,
+    Corrupt,
+    Encrypted,
+    TooLarge,
+    ZipBomb,
+    MacroRefused,
+    Empty,
+    Garbled,
+    NoTextLayer,
+    Timeout,
+    Malicious,
+}
+
+/// <summary>A file that cannot be indexed; <see cref="Exception.Message"/> is shown to the uploader as is.</summary>
+public sealed class ExtractionException(ExtractionFailure failure, string message, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public ExtractionFailure Failure { get; } = failure;
+}
+
+public enum MacroPolicy { IndexWithoutMacros, Refuse }
+
+/// <summary>Bounds that keep a hostile file from exhausting memory or time.</summary>
+public sealed record ExtractionLimits
+{
+    public long MaxFileBytes { get; init; } = 100L * 1024 * 1024;
+    public int MaxZipEntries { get; init; } = 10_000;
+    public long MaxUncompressedBytes { get; init; } = 1024L * 1024 * 1024;
+    public double MaxCompressionRatio { get; init; } = 100;
+    /// <summary>Passed to OpenXmlPackage as MaxCharactersInPart.</summary>
+    public long MaxCharactersInPart { get; init; } = 100_000_000;
+    /// <summary>Upper bound on extracted characters for a whole file (guards amplification).</summary>
+    public long MaxExtractedCharacters { get; init; } = 20_000_000;
+    public int MaxPdfPages { get; init; } = 5_000;
+    public MacroPolicy Macros { get; init; } = MacroPolicy.IndexWithoutMacros;
+    public bool OcrEnabled { get; init; }
+    public string TesseractPath { get; init; } = "/usr/bin/tesseract";
+    public string OcrLanguages { get; init; } = "jpn+eng";
+}
