@@ -1,4 +1,70 @@
+using KnowledgePortal.Web.Api;
+using KnowledgePortal.Web.Auth;
+using KnowledgePortal.Web.Cli;
+using KnowledgePortal.Web.Components;
+using KnowledgePortal.Web.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+if (PortalCli.IsCommand(args)) return await PortalCli.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPortalDatabase();
+builder.AddPortalServices();
+builder.AddPortalAuthentication();
+builder.AddPortalUi();
+builder.Services.AddValidatedOptions<PortalOptions>(PortalOptions.Section);
+builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+
 var app = builder.Build();
-app.MapGet("/health/live", () => "ok");
-app.Run();
+try
+{
+    var seedDemo = args.Contains("--seed-demo") || app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.SeedDemo;
+    await app.Services.InitializeDatabaseAsync(seedDemo);
+    if (seedDemo) await app.Services.SeedDemoDocumentsAsync();
+}
+catch (OptionsValidationException ex)
+{
+    Console.Error.WriteLine(OptionsExtensions.Describe(ex));
+    return 1;
+}
+
+var mode = app.Services.GetRequiredService<IOptions<KnowledgePortal.Web.Hosting.AuthenticationOptions>>().Value.Mode;
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UsePortalSecurityHeaders();
+app.UseRequestLocalization();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapCultureEndpoint();
+app.MapPortalAccountEndpoints(mode);
+app.MapPortalApi();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var urls = string.Join(", ", app.Urls);
+    Console.WriteLine(mode == SignInMode.Development
+        ? $"KnowledgePortal is ready. Sign in at {urls} as one of the demo users: staff, hr, km or admin (Development sign-in, no password)."
+        : $"KnowledgePortal is ready at {urls} (sign-in: {mode}).");
+});
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    Console.Error.WriteLine(OptionsExtensions.Describe(ex));
+    return 1;
+}

@@ -1,0 +1,52 @@
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePortal.Core.Access;
+
+/// <summary>Maps identity-provider claims to portal groups and roles. Evaluated per question, so changes apply at once.</summary>
+public sealed class AccessResolver(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<UserAccess> ResolveAsync(ExternalIdentity identity, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var mappings = await db.GroupMappings.AsNoTracking().ToListAsync(ct);
+        var groupsById = await db.Groups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
+        return Resolve(identity, mappings, groupsById.Values.ToList(),
+            await db.CollectionAccess.AsNoTracking().Where(a => a.Level == AccessLevel.Manage).ToListAsync(ct),
+            await db.Collections.AsNoTracking().Select(c => c.Id).ToListAsync(ct));
+    }
+
+    /// <summary>Pure mapping, unit-tested: claims → group ids, roles, managed collections.</summary>
+    public static UserAccess Resolve(
+        ExternalIdentity identity,
+        IReadOnlyList<GroupMapping> mappings,
+        IReadOnlyList<PortalGroup> groups,
+        IReadOnlyList<CollectionAccess> manageGrants,
+        IReadOnlyList<int> allCollectionIds)
+    {
+        var externalGroups = identity.GroupResolutionProblem is null
+            ? new HashSet<string>(identity.Groups, StringComparer.OrdinalIgnoreCase)
+            : []; // fail closed: no group-based access at all
+        var roles = new HashSet<string>(identity.Roles, StringComparer.OrdinalIgnoreCase);
+
+        var groupIds = mappings
+            .Where(m => m.Kind == GroupMappingKind.ExternalGroup ? externalGroups.Contains(m.Value) : roles.Contains(m.Value))
+            .Select(m => m.GroupId)
+            .Distinct()
+            .Order()
+            .ToArray();
+
+        var granted = groups.Where(g => groupIds.Contains(g.Id) && g.GrantsRole is not null).Select(g => g.GrantsRole!.Value).ToHashSet();
+        var isAdmin = roles.Contains(nameof(PortalRole.Admin)) || granted.Contains(PortalRole.Admin);
+        var isKm = isAdmin || roles.Contains(nameof(PortalRole.KnowledgeManager)) || granted.Contains(PortalRole.KnowledgeManager);
+
+        // Admins curate every collection's settings, but only KMs/admins in a managing group upload and curate documents.
+        var managed = isKm
+            ? manageGrants.Where(a => groupIds.Contains(a.GroupId)).Select(a => a.CollectionId).Distinct().Order().ToArray()
+            : [];
+
+        return new UserAccess(identity.Subject, identity.UserName, identity.DisplayName, groupIds, isAdmin, isKm, managed,
+            identity.GroupResolutionProblem);
+    }
+}

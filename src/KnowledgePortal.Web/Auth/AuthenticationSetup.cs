@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Identity.Web;
+using Microsoft.IdentityModel.Tokens;
+
+namespace KnowledgePortal.Web.Auth;
+
+public static class AuthenticationSetup
+{
+    public const string SignInPath = "/account/signin";
+
+    public static WebApplicationBuilder AddPortalAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var isDevelopment = builder.Environment.IsDevelopment();
+        services.AddValidatedOptions<Hosting.AuthenticationOptions>(Hosting.AuthenticationOptions.Section)
+            .Validate(o => o.Mode != SignInMode.Development || isDevelopment,
+                "Authentication:Mode is Development (demo sign-in without passwords), which is refused unless ASPNETCORE_ENVIRONMENT=Development")
+            .Validate(o => o.Mode != SignInMode.Oidc || (!string.IsNullOrWhiteSpace(o.Oidc.Authority) && !string.IsNullOrWhiteSpace(o.Oidc.ClientId)),
+                "Authentication:Oidc:Authority and Authentication:Oidc:ClientId are required when Authentication:Mode is Oidc")
+            .Validate(o => o.Mode != SignInMode.EntraId || !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]),
+                "AzureAd:ClientId (and AzureAd:TenantId) are required when Authentication:Mode is EntraId");
+
+        var settings = builder.Configuration.GetSection(Hosting.AuthenticationOptions.Section).Get<Hosting.AuthenticationOptions>() ?? new();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<SignInRecorder>();
+        services.AddTransient<IClaimsTransformation, PortalRoleClaimsTransformation>();
+
+        void ConfigureCookie(CookieAuthenticationOptions o)
+        {
+            o.Cookie.Name = "kp.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.AccessDeniedPath = "/account/denied";
+        }
+
+        switch (settings.Mode)
+        {
+            case SignInMode.Development:
+                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+                    .AddCookie(o => { ConfigureCookie(o); o.LoginPath = SignInPath; });
+                break;
+
+            case SignInMode.EntraId:
+                services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
+                    .AddMicrosoftIdentityWebApp(builder.Configuration.GetSection("AzureAd"));
+                services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, ConfigureCookie);
+                services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o => HookSignIn(o, "entra-id"));
+                break;
+
+            case SignInMode.Oidc:
+                services.AddAuthentication(o =>
+                    {
+                        o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                        o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+                    })
+                    .AddCookie(ConfigureCookie)
+                    .AddOpenIdConnect(o =>
+                    {
+                        var oidc = settings.Oidc;
+                        o.Authority = oidc.Authority;
+                        o.ClientId = oidc.ClientId;
+                        o.ClientSecret = oidc.ClientSecret;
+                        o.ResponseType = "code";
+                        o.UsePkce = true;
+                        o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+                        o.MapInboundClaims = false;
+                        o.GetClaimsFromUserInfoEndpoint = true;
+                        o.SaveTokens = false;
+                        o.Scope.Clear();
+                        foreach (var scope in oidc.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)) o.Scope.Add(scope);
+                        o.TokenValidationParameters = new TokenValidationParameters
+                        {
+                            NameClaimType = oidc.NameClaim,
+                            RoleClaimType = settings.RolesClaim,
+                        };
+                        // Keep group and role claims that arrive only from the userinfo endpoint.
+                        o.ClaimActions.MapJsonKey(settings.GroupsClaim, settings.GroupsClaim);
+                        o.ClaimActions.MapJsonKey(settings.RolesClaim, settings.RolesClaim);
+                        HookSignIn(o, "oidc");
+                    });
+                break;
+        }
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Admin, p => p.RequireClaim(PortalClaims.Role, "Admin"))
+            .AddPolicy(Policies.KnowledgeManager, p => p.RequireClaim(PortalClaims.Role, "KnowledgeManager", "Admin"));
+        services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    private static void HookSignIn(OpenIdConnectOptions o, string method)
+    {
+        var previous = o.Events.OnTicketReceived;
+        o.Events.OnTicketReceived = async context =>
+        {
+            if (previous is not null) await previous(context);
+            if (context.Principal is not null)
+                await context.HttpContext.RequestServices.GetRequiredService<SignInRecorder>().RecordAsync(context.Principal, method);
+        };
+    }
+
+    public static IEndpointRouteBuilder MapPortalAccountEndpoints(this IEndpointRouteBuilder app, SignInMode mode)
+    {
+        var account = app.MapGroup("/account");
+        if (mode == SignInMode.Development)
+        {
+            account.MapPost("/dev-signin", async (HttpContext http, [FromForm] string user, [FromForm] string? returnUrl, SignInRecorder recorder) =>
+            {
+                var demo = DemoData.FindUser(user);
+                if (demo is null) return Results.Redirect(SignInPath + "?error=unknown");
+                var claims = new List<Claim>
+                {
+                    new(ClaimTypes.NameIdentifier, $"dev:{demo.UserName}"),
+                    new(ClaimTypes.Name, demo.DisplayName),
+                    new("name", demo.DisplayName),
+                    new(PortalClaims.UserName, demo.UserName),
+                    new(ClaimTypes.Email, $"{demo.UserName}@demo.local"),
+                };
+                claims.AddRange(demo.Groups.Select(g => new Claim("groups", g)));
+                claims.AddRange(demo.Roles.Select(r => new Claim("roles", r)));
+                var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "DevelopmentSignIn", ClaimTypes.Name, "roles"));
+                await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+                await recorder.RecordAsync(principal, "development");
+                return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+            }).AllowAnonymous();
+        }
+        else
+        {
+            account.MapGet("/challenge", (string? returnUrl) =>
+                Results.Challenge(new AuthenticationProperties { RedirectUri = IsLocal(returnUrl) ? returnUrl : "/" })).AllowAnonymous();
+        }
+
+        account.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            if (mode != SignInMode.Development)
+                return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme]);
+            return Results.LocalRedirect(SignInPath);
+        });
+        return app;
+    }
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+}

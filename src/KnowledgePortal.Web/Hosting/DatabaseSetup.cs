@@ -1,0 +1,71 @@
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Audit;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Demo;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace KnowledgePortal.Web.Hosting;
+
+public static class DatabaseSetup
+{
+    public static IHostApplicationBuilder AddPortalDatabase(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration("Database")
+            .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("Portal") ?? "")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "ConnectionStrings:Portal is missing: set it to a PostgreSQL connection string (./portal sets it for the local database)")
+            .Validate(o => { try { _ = new NpgsqlConnectionStringBuilder(o.ConnectionString); return true; } catch { return false; } },
+                "ConnectionStrings:Portal is not a valid PostgreSQL connection string")
+            .ValidateOnStart();
+        services.AddSingleton(sp => DataServiceCollectionExtensions.CreateDataSource(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddDbContextFactory<PortalDbContext>((sp, o) =>
+            DataServiceCollectionExtensions.ConfigureNpgsql(o, sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<AccessResolver>();
+        services.AddSingleton<AuditLog>();
+        return builder;
+    }
+
+    /// <summary>Migrates (when enabled) and seeds the demo (when asked). Both are safe to repeat.</summary>
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, bool seedDemo, CancellationToken ct = default)
+    {
+        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (options.MigrateOnStart)
+        {
+            await db.Database.MigrateAsync(ct);
+            // The data source caches type info; reload so the vector type created by the migration is known.
+            await using var conn = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
+            await conn.ReloadTypesAsync(ct);
+        }
+        if (seedDemo) await DemoData.SeedAsync(db, ct);
+    }
+}
+
+/// <summary>Ready means: the database answers, pgvector is installed and no migration is pending.</summary>
+public sealed class DatabaseReadyCheck(IDbContextFactory<PortalDbContext> factory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var vector = await db.Database.SqlQueryRaw<string>("SELECT extversion AS \"Value\" FROM pg_extension WHERE extname = 'vector'")
+                .FirstOrDefaultAsync(ct);
+            if (vector is null) return HealthCheckResult.Unhealthy("The pgvector extension is not installed in the database.");
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0) return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending)}");
+            return HealthCheckResult.Healthy($"PostgreSQL reachable, pgvector {vector}, migrations applied");
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("The database is not reachable: " + ex.GetType().Name);
+        }
+    }
+}
