@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+
+namespace KnowledgePortal.Tests.Infrastructure;
+
+/// <summary>Debian's headless Chromium driven by Playwright (never `playwright install`).</summary>
+public static class Browser
+{
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>Signs in through the Development sign-in page as a demo user, in a fresh browser context.</summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string user, string culture = "en")
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, Locale = culture });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync("/account/signin");
+        await page.ClickAsync($"[data-testid=signin-{user}]");
+        await page.WaitForURLAsync(u => !u.Contains("/account/signin"));
+        // Interactive pages are ready once the Blazor circuit has connected.
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        return page;
+    }
+}
+
+/// <summary>One portal process and one browser shared by the browser tests of a collection.</summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    private TestDb? _db;
+
+    public PortalProcess Portal { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public IPlaywright Playwright { get; private set; } = null!;
+    public TestDb Db => _db!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync("browser");
+        Portal = await PortalProcess.StartAsync(_db.ConnectionString);
+        (Playwright, Browser) = await Infrastructure.Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        await Portal.DisposeAsync();
+        await _db!.DisposeAsync();
+    }
+}
+
+[CollectionDefinition("portal")]
+public sealed class PortalCollection : ICollectionFixture<PortalFixture>;

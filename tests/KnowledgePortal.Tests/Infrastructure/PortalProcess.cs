@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace KnowledgePortal.Tests.Infrastructure;
+
+/// <summary>
+/// The real portal binary, started as its own process against a test database, exactly as `./portal run` starts it.
+/// Everything it logs is kept so tests can check that no forbidden text reaches the logs.
+/// </summary>
+public sealed class PortalProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private PortalProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<PortalProcess> StartAsync(string connectionString, IDictionary<string, string>? settings = null,
+        params string[] extraArgs)
+    {
+        var webDir = Path.Combine(RepoPaths.Root, "src", "KnowledgePortal.Web");
+        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(webDir, "bin", config, "net10.0", "KnowledgePortal.Web.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("Build the web project first (./portal test does).", dll);
+
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = webDir,
+        };
+        foreach (var a in new[] { dll, "--contentRoot", webDir, "--urls", baseUrl, "--seed-demo" }.Concat(extraArgs)) psi.ArgumentList.Add(a);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["ConnectionStrings__Portal"] = connectionString;
+        psi.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the portal");
+        var portal = new PortalProcess(process, baseUrl);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (portal._log) portal._log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (portal._log) portal._log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"The portal exited with code {process.ExitCode}:\n{portal.Log}");
+            try
+            {
+                var response = await http.GetAsync(baseUrl + "/health/ready");
+                if (response.IsSuccessStatusCode && portal.Log.Contains("KnowledgePortal is ready")) return portal;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(300);
+        }
+        await portal.DisposeAsync();
+        throw new TimeoutException("The portal did not become ready within 120 s:\n" + portal.Log);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
