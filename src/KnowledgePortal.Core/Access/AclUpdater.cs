@@ -9,7 +9,10 @@ namespace KnowledgePortal.Core.Access;
 /// </summary>
 public static class AclUpdater
 {
-    public const string AllowedGroupsSql = """
+    public const string AllowedGroupsSql = AllowedGroupsSqlFragment;
+
+    /// <summary>Readable group ids for a chunk of document d: its collection's grants, narrowed by the document's restriction.</summary>
+    public const string AllowedGroupsSqlFragment = """
         ARRAY(SELECT ca.group_id FROM collection_access ca
               WHERE ca.collection_id = d.collection_id
                 AND (d.restricted_to_group_ids IS NULL OR ca.group_id = ANY(d.restricted_to_group_ids))

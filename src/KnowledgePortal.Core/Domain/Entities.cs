@@ -158,6 +158,8 @@ public class PendingChunk
     public string? HeadingPath { get; set; }
     public int TokenCount { get; set; }
     public required string ContentHash { get; set; }
+    /// <summary>Lexemes for the full-text column (CJK as bigrams), computed once at the chunk step.</summary>
+    public required string IndexText { get; set; }
     public Vector? Embedding { get; set; }
     public string? EmbeddingModel { get; set; }
     public int? EmbeddingDimension { get; set; }

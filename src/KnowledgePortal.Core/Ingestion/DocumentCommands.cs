@@ -1,0 +1,62 @@
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Audit;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePortal.Core.Ingestion;
+
+/// <summary>What knowledge managers do to documents after upload. Every method re-checks the manage right.</summary>
+public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    /// <summary>Removes the document, all its chunks, versions and stored files; the audit trail keeps the event.</summary>
+    public async Task<bool> DeleteAsync(UserAccess actor, Guid documentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, ct);
+        if (document is null || !actor.CanManage(document.CollectionId)) return false;
+        var fileIds = await db.DocumentVersions.Where(v => v.DocumentId == documentId).Select(v => v.StoredFileId).ToListAsync(ct);
+        await db.Chunks.Where(c => c.DocumentId == documentId).ExecuteDeleteAsync(ct);
+        await db.Documents.Where(d => d.Id == documentId).ExecuteDeleteAsync(ct); // cascades to versions, jobs, pending chunks
+        await db.StoredFiles.Where(f => fileIds.Contains(f.Id)).ExecuteDeleteAsync(ct);
+        AuditLog.Add(db, actor.UserName, "document-delete", "document", documentId.ToString(),
+            new { document.CollectionId, document.FileName });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Asks the worker to stop a queued or running job at its next step boundary.</summary>
+    public async Task<bool> CancelAsync(UserAccess actor, Guid documentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId, ct);
+        if (document is null || !actor.CanManage(document.CollectionId)) return false;
+        var n = await db.IngestionJobs.Where(j => j.DocumentId == documentId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), ct);
+        // A job not yet claimed is cancelled at once.
+        await db.IngestionJobs.Where(j => j.DocumentId == documentId && j.Status == JobStatus.Queued && j.LockedBy == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Cancelled).SetProperty(j => j.FinishedAt, DateTimeOffset.UtcNow), ct);
+        if (n > 0 && !await db.IngestionJobs.AnyAsync(j => j.DocumentId == documentId && j.Status == JobStatus.Running, ct))
+            await db.Documents.Where(d => d.Id == documentId && d.Status != DocumentStatus.Ready)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, d => d.CurrentVersionId == null ? DocumentStatus.Cancelled : DocumentStatus.Ready), ct);
+        return n > 0;
+    }
+
+    /// <summary>Queues the newest version of a failed or cancelled document again, from the start.</summary>
+    public async Task<Guid?> RetryAsync(UserAccess actor, Guid documentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, ct);
+        if (document is null || !actor.CanManage(document.CollectionId)) return null;
+        var version = await db.DocumentVersions.Where(v => v.DocumentId == documentId).OrderByDescending(v => v.VersionNumber).FirstAsync(ct);
+        var job = new IngestionJob { DocumentId = documentId, DocumentVersionId = version.Id };
+        db.IngestionJobs.Add(job);
+        document.Status = DocumentStatus.Queued;
+        document.FailureReason = null;
+        AuditLog.Add(db, actor.UserName, "document-retry", "document", documentId.ToString(), new { version = version.VersionNumber });
+        await db.SaveChangesAsync(ct);
+        return job.Id;
+    }
+}

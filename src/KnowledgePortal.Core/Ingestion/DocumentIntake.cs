@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Audit;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePortal.Core.Ingestion;
+
+public enum IntakeOutcome { Queued, NewVersion, Unchanged, Rejected }
+
+public sealed record IntakeResult(IntakeOutcome Outcome, string FileName, Guid? DocumentId, Guid? JobId, string Message);
+
+/// <summary>
+/// Accepts uploads: stores the original, creates the document (or its next version) and queues an ingestion job,
+/// all in one transaction. Re-uploading identical bytes under the same name is a no-op that says so.
+/// </summary>
+public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory, IOptions<IngestionOptions> options)
+{
+    public async Task<IntakeResult> UploadAsync(UserAccess actor, int collectionId, string fileName, byte[] content, CancellationToken ct = default)
+    {
+        fileName = Path.GetFileName(fileName.Replace('\\', '/')).Trim();
+        if (fileName.Length == 0 || fileName.Length > 255)
+            return Reject(fileName, "The file name is empty or longer than 255 characters.");
+        if (!actor.CanManage(collectionId))
+            return Reject(fileName, "You may not add documents to this collection.");
+        var maxBytes = options.Value.MaxFileMegabytes * 1024L * 1024;
+        if (content.LongLength > maxBytes)
+            return Reject(fileName, $"The file is {content.LongLength / 1024.0 / 1024.0:0.#} MB; the limit is {options.Value.MaxFileMegabytes} MB per file.");
+        if (content.Length == 0)
+            return Reject(fileName, "The file is empty.");
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Serialise uploads of the same name into the same collection, so two at once cannot both create version 1.
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({collectionId + "/" + fileName.ToLowerInvariant()}))", ct);
+
+        var document = await db.Documents.FirstOrDefaultAsync(d => d.CollectionId == collectionId && d.FileName == fileName, ct);
+        if (document is not null && document.Sha256 == sha && document.Status != DocumentStatus.Failed && document.Status != DocumentStatus.Cancelled)
+            return new IntakeResult(IntakeOutcome.Unchanged, fileName, document.Id, null,
+                "This exact file is already in the collection; nothing to do.");
+
+        var stored = new StoredFile { Sha256 = sha, SizeBytes = content.LongLength, Content = content };
+        db.StoredFiles.Add(stored);
+        var contentType = ContentTypes.FromFileName(fileName);
+        var isNew = document is null;
+        if (document is null)
+        {
+            document = new Document
+            {
+                CollectionId = collectionId, Title = Path.GetFileNameWithoutExtension(fileName), FileName = fileName,
+                ContentType = contentType, SizeBytes = content.LongLength, Sha256 = sha, UploadedBy = actor.UserName,
+            };
+            db.Documents.Add(document);
+        }
+        else
+        {
+            document.Sha256 = sha;
+            document.SizeBytes = content.LongLength;
+            document.ContentType = contentType;
+            document.UploadedBy = actor.UserName;
+            document.Status = DocumentStatus.Queued;
+            document.FailureReason = null;
+            document.UpdatedAt = DateTimeOffset.UtcNow;
+            // A newer upload supersedes any job still running for an older version.
+            await db.IngestionJobs.Where(j => j.DocumentId == document.Id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), ct);
+        }
+
+        var versionNumber = isNew ? 1 : await db.DocumentVersions.Where(v => v.DocumentId == document.Id).MaxAsync(v => (int?)v.VersionNumber, ct) + 1 ?? 1;
+        var version = new DocumentVersion
+        {
+            DocumentId = document.Id, VersionNumber = versionNumber, FileName = fileName, ContentType = contentType,
+            SizeBytes = content.LongLength, Sha256 = sha, UploadedBy = actor.UserName, StoredFileId = stored.Id,
+        };
+        db.DocumentVersions.Add(version);
+        var job = new IngestionJob { DocumentId = document.Id, DocumentVersionId = version.Id };
+        db.IngestionJobs.Add(job);
+        AuditLog.Add(db, actor.UserName, isNew ? "document-upload" : "document-version", "document", document.Id.ToString(),
+            new { collectionId, fileName, version = versionNumber, sizeBytes = content.LongLength, sha256 = sha });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("NOTIFY kp_ingestion", ct);
+        return new IntakeResult(isNew ? IntakeOutcome.Queued : IntakeOutcome.NewVersion, fileName, document.Id, job.Id,
+            isNew ? "Queued for indexing." : $"Version {versionNumber} queued; the previous version stays searchable until it is ready.");
+    }
+
+    private static IntakeResult Reject(string fileName, string message) => new(IntakeOutcome.Rejected, fileName, null, null, message);
+}
+
+public static class ContentTypes
+{
+    public static string FromFileName(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".pdf" => "application/pdf",
+        ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docm" => "application/vnd.ms-word.document.macroEnabled.12",
+        ".xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".xlsm" => "application/vnd.ms-excel.sheet.macroEnabled.12",
+        ".pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ".pptm" => "application/vnd.ms-powerpoint.presentation.macroEnabled.12",
+        ".txt" => "text/plain",
+        ".md" => "text/markdown",
+        ".csv" => "text/csv",
+        ".html" or ".htm" => "text/html",
+        _ => "application/octet-stream",
+    };
+}

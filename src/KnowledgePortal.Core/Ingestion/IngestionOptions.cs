@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using KnowledgePortal.Core.Ingestion.Extraction;
+
+namespace KnowledgePortal.Core.Ingestion;
+
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    [Range(1, 2048)] public int MaxFileMegabytes { get; set; } = 100;
+    [Range(1, 20480)] public int MaxUploadMegabytes { get; set; } = 500;
+    [Range(10, 1_000_000)] public int MaxZipEntries { get; set; } = 10_000;
+    [Range(1, 100_000)] public int MaxUncompressedMegabytes { get; set; } = 1024;
+    [Range(2, 10_000)] public double MaxCompressionRatio { get; set; } = 100;
+    [Range(1000, 1_000_000_000)] public long MaxExtractedCharacters { get; set; } = 20_000_000;
+    [Range(1, 3600)] public int FileTimeoutSeconds { get; set; } = 120;
+    public MacroPolicy MacroPolicy { get; set; } = MacroPolicy.IndexWithoutMacros;
+    public bool OcrEnabled { get; set; }
+    public string TesseractPath { get; set; } = "/usr/bin/tesseract";
+
+    [Range(50, 8000)] public int ChunkTokens { get; set; } = 400;
+    [Range(0, 2000)] public int ChunkOverlapTokens { get; set; } = 60;
+
+    /// <summary>Run the ingestion worker inside the web process (turn off when separate `worker` processes do it).</summary>
+    public bool RunWorkerInWebProcess { get; set; } = true;
+    [Range(1, 64)] public int WorkerConcurrency { get; set; } = 2;
+    /// <summary>A job whose worker stopped renewing its lease this long ago is taken over (crash recovery).</summary>
+    [Range(1, 3600)] public int LeaseSeconds { get; set; } = 120;
+    [Range(1, 20)] public int MaxAttempts { get; set; } = 3;
+
+    public ExtractionLimits ToLimits() => new()
+    {
+        MaxFileBytes = MaxFileMegabytes * 1024L * 1024,
+        MaxZipEntries = MaxZipEntries,
+        MaxUncompressedBytes = MaxUncompressedMegabytes * 1024L * 1024,
+        MaxCompressionRatio = MaxCompressionRatio,
+        MaxExtractedCharacters = MaxExtractedCharacters,
+        Macros = MacroPolicy,
+        OcrEnabled = OcrEnabled,
+        TesseractPath = TesseractPath,
+    };
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Answering;
+using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+
+namespace KnowledgePortal.Core.Retrieval;
+
+public sealed record SearchRequest(string Query, IReadOnlyList<string>? Expansions = null, IReadOnlyList<int>? CollectionIds = null, int? TopK = null);
+
+public sealed record RetrievalDiagnostics(string VectorPath, int VisibleChunksSeen, int VectorCandidates, int KeywordCandidates, double Milliseconds);
+
+/// <param name="Answerable">False when nothing passed the relevance threshold: the answer must say the documents do not cover it.</param>
+public sealed record RetrievalResult(IReadOnlyList<RetrievedPassage> Passages, bool Answerable, RetrievalDiagnostics Diagnostics);
+
+/// <summary>
+/// Hybrid retrieval in PostgreSQL: pgvector cosine search and full-text search, fused by reciprocal rank fusion.
+/// The user's readable groups are a predicate of every statement, so a forbidden chunk is never ranked, returned or
+/// counted. An empty group set returns nothing (fail closed).
+/// </summary>
+public sealed class HybridRetriever(
+    NpgsqlDataSource dataSource,
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    EmbeddingModelInfo model,
+    IOptions<RetrievalOptions> options)
+{
+    public async Task<RetrievalResult> SearchAsync(UserAccess user, SearchRequest request, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        var sw = Stopwatch.StartNew();
+        if (user.GroupIds.Length == 0 || string.IsNullOrWhiteSpace(request.Query))
+            return new RetrievalResult([], false, new RetrievalDiagnostics("none", 0, 0, 0, 0));
+
+        var expansions = request.Expansions ?? [];
+        var embedText = expansions.Count == 0 ? request.Query : request.Query + " " + string.Join(" ", expansions);
+        var queryVector = (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
+        var tsQuery = SearchText.ToTsQuery(request.Query, expansions);
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var useIndex = await PrepareIndexScanAsync(conn, o, ct);
+        var visible = await CountVisibleAsync(conn, user.GroupIds, request.CollectionIds, o.ExactScanBelowVisibleChunks, ct);
+        var exact = !useIndex || visible < o.ExactScanBelowVisibleChunks;
+
+        var vectorHits = await VectorCandidatesAsync(conn, user.GroupIds, request.CollectionIds, queryVector, o.VectorCandidates, exact, ct);
+        var keywordHits = tsQuery is null ? [] : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, tsQuery, o.KeywordCandidates, ct);
+
+        var fused = Fuse(vectorHits, keywordHits, o);
+        var top = fused.Take(request.TopK ?? o.TopK).ToList();
+        var passages = await LoadPassagesAsync(conn, user.GroupIds, top, ct);
+        await tx.CommitAsync(ct);
+
+        // Relevance needs evidence beyond rank: a keyword match, or a vector close enough to the question.
+        var relevant = passages.Where(p =>
+        {
+            var hit = top.First(t => t.ChunkId == p.ChunkId);
+            return hit.KeywordRank is not null || hit.Similarity >= o.MinVectorSimilarity;
+        }).ToList();
+        return new RetrievalResult(relevant, relevant.Count > 0,
+            new RetrievalDiagnostics(exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count, sw.Elapsed.TotalMilliseconds));
+    }
+
+    /// <summary>Turns on pgvector 0.8 iterative index scans for this transaction and checks they took effect.</summary>
+    internal static async Task<bool> PrepareIndexScanAsync(NpgsqlConnection conn, RetrievalOptions o, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = {o.EfSearch}; " +
+                $"SET LOCAL hnsw.max_scan_tuples = {o.MaxScanTuples}; SELECT current_setting('hnsw.iterative_scan', true)", conn);
+            return (await cmd.ExecuteScalarAsync(ct)) as string == "relaxed_order";
+        }
+        catch (PostgresException)
+        {
+            return false; // an older pgvector: the caller falls back to an exact scan
+        }
+    }
+
+    /// <summary>Counts readable chunks up to a cap: enough to choose between the index and an exact scan, cheaply.</summary>
+    private async Task<int> CountVisibleAsync(NpgsqlConnection conn, int[] groups, IReadOnlyList<int>? collections, int cap, CancellationToken ct)
+    {
+        if (cap == 0) return 0;
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT count(*) FROM (SELECT 1 FROM chunks
+                                  WHERE allowed_group_ids && @groups AND embedding_model = '{model.ModelId}' {CollectionFilter(collections)}
+                                  LIMIT @cap) visible
+            """, conn);
+        cmd.Parameters.AddWithValue("groups", groups);
+        cmd.Parameters.AddWithValue("cap", cap);
+        if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct));
+    }
+
+    private static string CollectionFilter(IReadOnlyList<int>? collections) =>
+        collections is { Count: > 0 } ? "AND collection_id = ANY(@collections)" : "";
+
+    /// <summary>
+    /// The vector query. The model id and dimension are inlined (validated at start) so the planner can match the
+    /// per-model partial HNSW index; with relaxed ordering the outer query restores exact distance order.
+    /// </summary>
+    internal string VectorSql(bool exact, bool collectionFilter)
+    {
+        var cast = $"(embedding::vector({model.Dimension}))";
+        var where = $"allowed_group_ids && @groups AND embedding_model = '{model.ModelId}' {(collectionFilter ? "AND collection_id = ANY(@collections)" : "")}";
+        return exact
+            ? $"""
+               WITH visible AS MATERIALIZED (SELECT id, embedding FROM chunks WHERE {where})
+               SELECT id, {cast} <=> @q AS distance FROM visible ORDER BY distance LIMIT @n
+               """
+            : $"""
+               WITH candidates AS MATERIALIZED (
+                   SELECT id, {cast} <=> @q AS distance FROM chunks WHERE {where} ORDER BY {cast} <=> @q LIMIT @n)
+               SELECT id, distance FROM candidates ORDER BY distance
+               """;
+    }
+
+    private async Task<List<(long Id, double Distance)>> VectorCandidatesAsync(NpgsqlConnection conn, int[] groups,
+        IReadOnlyList<int>? collections, float[] query, int n, bool exact, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(VectorSql(exact, collections is { Count: > 0 }), conn);
+        cmd.Parameters.AddWithValue("groups", groups);
+        cmd.Parameters.AddWithValue("q", new Vector(query));
+        cmd.Parameters.AddWithValue("n", n);
+        if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
+        var hits = new List<(long, double)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) hits.Add((reader.GetInt64(0), reader.GetDouble(1)));
+        return hits;
+    }
+
+    private static async Task<List<(long Id, double Rank)>> KeywordCandidatesAsync(NpgsqlConnection conn, int[] groups,
+        IReadOnlyList<int>? collections, string tsQuery, int n, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT id, ts_rank_cd(search_vector, query) AS rank
+            FROM chunks, to_tsquery('simple', @tsq) query
+            WHERE search_vector @@ query AND allowed_group_ids && @groups {CollectionFilter(collections)}
+            ORDER BY rank DESC, id
+            LIMIT @n
+            """, conn);
+        cmd.Parameters.AddWithValue("tsq", tsQuery);
+        cmd.Parameters.AddWithValue("groups", groups);
+        cmd.Parameters.AddWithValue("n", n);
+        if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
+        var hits = new List<(long, double)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) hits.Add((reader.GetInt64(0), reader.GetFloat(1)));
+        return hits;
+    }
+
+    internal sealed record FusedHit(long ChunkId, double Score, double Similarity, int? VectorRank, int? KeywordRank);
+
+    /// <summary>Reciprocal rank fusion; pure, so the ranking rule is unit-tested without a database.</summary>
+    internal static List<FusedHit> Fuse(IReadOnlyList<(long Id, double Distance)> vector, IReadOnlyList<(long Id, double Rank)> keyword, RetrievalOptions o)
+    {
+        var hits = new Dictionary<long, FusedHit>();
+        for (var i = 0; i < vector.Count; i++)
+        {
+            var (id, distance) = vector[i];
+            hits[id] = new FusedHit(id, o.VectorWeight / (o.RrfK + i + 1), 1 - distance, i + 1, null);
+        }
+        for (var i = 0; i < keyword.Count; i++)
+        {
+            var id = keyword[i].Id;
+            var add = o.KeywordWeight / (o.RrfK + i + 1);
+            hits[id] = hits.TryGetValue(id, out var h)
+                ? h with { Score = h.Score + add, KeywordRank = i + 1 }
+                : new FusedHit(id, add, 0, null, i + 1);
+        }
+        return hits.Values.OrderByDescending(h => h.Score).ThenBy(h => h.ChunkId).ToList();
+    }
+
+    private static async Task<List<RetrievedPassage>> LoadPassagesAsync(NpgsqlConnection conn, int[] groups, List<FusedHit> top, CancellationToken ct)
+    {
+        if (top.Count == 0) return [];
+        // The access predicate is repeated here: the final read is as guarded as the ranking.
+        await using var cmd = new NpgsqlCommand("""
+            SELECT c.id, c.document_id, d.title, d.file_name, col.name, c.collection_id, c.sensitivity,
+                   c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.text, c.context
+            FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id
+            WHERE c.id = ANY(@ids) AND c.allowed_group_ids && @groups
+            """, conn);
+        cmd.Parameters.AddWithValue("ids", top.Select(t => t.ChunkId).ToArray());
+        cmd.Parameters.AddWithValue("groups", groups);
+        var rows = new Dictionary<long, RetrievedPassage>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetInt64(0);
+            rows[id] = new RetrievedPassage(
+                ChunkId: id,
+                DocumentId: reader.GetGuid(1),
+                DocumentTitle: reader.GetString(2),
+                FileName: reader.GetString(3),
+                CollectionName: reader.GetString(4),
+                CollectionId: reader.GetInt32(5),
+                Sensitivity: (SensitivityLabel)reader.GetInt32(6),
+                Locator: new SourceLocator(
+                    reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                    reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9),
+                    reader.IsDBNull(10) ? null : reader.GetString(10),
+                    reader.IsDBNull(11) ? null : reader.GetString(11)),
+                Text: reader.GetString(12),
+                Context: reader.IsDBNull(13) ? null : reader.GetString(13),
+                Score: top.First(t => t.ChunkId == id).Score);
+        }
+        return top.Where(t => rows.ContainsKey(t.ChunkId)).Select(t => rows[t.ChunkId]).ToList();
+    }
+}

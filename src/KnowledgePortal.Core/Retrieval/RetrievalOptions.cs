@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KnowledgePortal.Core.Retrieval;
+
+public sealed class RetrievalOptions
+{
+    public const string Section = "Retrieval";
+
+    /// <summary>Passages returned after fusion.</summary>
+    [Range(1, 100)] public int TopK { get; set; } = 8;
+    [Range(1, 1000)] public int VectorCandidates { get; set; } = 50;
+    [Range(1, 1000)] public int KeywordCandidates { get; set; } = 50;
+    [Range(0, 10)] public double VectorWeight { get; set; } = 1.0;
+    [Range(0, 10)] public double KeywordWeight { get; set; } = 1.0;
+    /// <summary>The k of reciprocal rank fusion: score = Σ weight / (k + rank).</summary>
+    [Range(1, 1000)] public int RrfK { get; set; } = 60;
+    /// <summary>Below this cosine similarity a passage without keyword evidence is not relevant enough to answer from.</summary>
+    [Range(0, 1)] public double MinVectorSimilarity { get; set; } = 0.2;
+    /// <summary>A user who can read fewer chunks than this gets an exact scan instead of the HNSW index.</summary>
+    [Range(0, 10_000_000)] public int ExactScanBelowVisibleChunks { get; set; } = 5000;
+    [Range(10, 1000)] public int EfSearch { get; set; } = 100;
+    /// <summary>pgvector 0.8 iterative scan stops after this many tuples (hnsw.max_scan_tuples).</summary>
+    [Range(1000, 10_000_000)] public int MaxScanTuples { get; set; } = 50_000;
+}
