@@ -98,16 +98,16 @@ public static partial class CitationMapper
 
             // Dropped entirely: also drop the space that separated it from the claim ("claim [9]." → "claim.").
             var next = position < partialText.Length ? partialText[position] : '\n';
-            if (IsHorizontalSpace(next) || IsClosingPunctuation(next) || next is '\n' or '\r')
-            {
-                while (sb.Length > 0 && IsHorizontalSpace(sb[^1]))
-                    sb.Length--;
-            }
-            else if (sb.Length == 0 || sb[^1] is '\n')
+            if (sb.Length == 0 || sb[^1] is '\n')
             {
                 // At the start of a line: drop the following space instead.
                 while (position < partialText.Length && IsHorizontalSpace(partialText[position]))
                     position++;
+            }
+            else if (IsHorizontalSpace(next) || IsClosingPunctuation(next) || next is '\n' or '\r')
+            {
+                while (sb.Length > 0 && IsHorizontalSpace(sb[^1]))
+                    sb.Length--;
             }
         }
         sb.Append(partialText, position, partialText.Length - position);

@@ -32,6 +32,9 @@ public static partial class QueryRewriter
     [GeneratedRegex(@"それ(?!ぞれ)|その|これ(?!まで|から)|あれ(?!ば)|そちら")]
     private static partial Regex JapaneseDemonstrative();
 
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
     [GeneratedRegex(@"[A-Za-z0-9]+")]
     private static partial Regex LatinWord();
 
@@ -83,7 +86,8 @@ public static partial class QueryRewriter
 
     /// <summary>
     /// Messages asking a model to rewrite <paramref name="question"/> as a standalone search question, using the last
-    /// <paramref name="maxTurns"/> turns of <paramref name="history"/> (treated as untrusted data).
+    /// <paramref name="maxTurns"/> turns of <paramref name="history"/> (treated as untrusted data: one line per turn,
+    /// delimiters neutralised).
     /// Pass the model's reply through <see cref="CleanRewrite"/>.
     /// </summary>
     public static IReadOnlyList<ChatMessage> BuildRewritePrompt(
@@ -115,7 +119,7 @@ public static partial class QueryRewriter
         var sb = new StringBuilder("<conversation>\n");
         foreach (var (role, content) in turns)
         {
-            var text = content.Trim();
+            var text = Whitespace().Replace(content, " ").Trim();
             if (IsRole(role, "assistant"))
             {
                 text = CitationMapper.StripUnknown(text, 0);
@@ -124,7 +128,7 @@ public static partial class QueryRewriter
             }
             sb.Append(IsRole(role, "user") ? "User: " : "Assistant: ").Append(PromptText.Neutralize(text)).Append('\n');
         }
-        sb.Append("</conversation>\n\nFollow-up question: ").Append(PromptText.Neutralize(question.Trim()));
+        sb.Append("</conversation>\n\nFollow-up question: ").Append(PromptText.Neutralize(Whitespace().Replace(question, " ").Trim()));
 
         return [new ChatMessage(ChatRole.System, system), new ChatMessage(ChatRole.User, sb.ToString())];
     }
