@@ -1,15 +1,224 @@
+using System.Diagnostics;
+using System.Text.Json;
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Answering;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Retrieval;
+using KnowledgePortal.Web.Api;
+using KnowledgePortal.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
 namespace KnowledgePortal.Web.Cli;
 
-/// <summary>The same binary serves the portal and runs the `./portal` subcommands (import, search, ask, eval, bench, worker).</summary>
-public static class PortalCli
+/// <summary>
+/// The same binary serves the portal and runs the `./portal` subcommands. Their names and --json shapes are a
+/// contract for scripts: add fields, never rename or remove them.
+/// </summary>
+public static partial class PortalCli
 {
     private static readonly HashSet<string> Commands = ["import", "search", "ask", "eval", "bench", "worker", "seed", "migrate"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine($"'{args[0]}' is not available yet.");
-        return Task.FromResult(2);
+        var parsed = CliArgs.Parse(args.Skip(1).ToArray());
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = parsed.HostArgs,
+            ContentRootPath = parsed.Get("contentRoot") ?? AppContext.BaseDirectory,
+        });
+        builder.Logging.SetMinimumLevel(parsed.Has("verbose") ? LogLevel.Information : LogLevel.Warning);
+        builder.AddPortalDatabase();
+        builder.AddPortalCore(runWorker: args[0] == "worker");
+        using var host = builder.Build();
+        try
+        {
+            await host.Services.InitializeDatabaseAsync(seedDemo: args[0] == "seed");
+            await host.Services.GetRequiredService<ProviderCatalog>().SyncFromConfigurationAsync();
+            return args[0] switch
+            {
+                "import" => await ImportAsync(host.Services, parsed),
+                "search" => await SearchAsync(host.Services, parsed),
+                "ask" => await AskAsync(host.Services, parsed),
+                "eval" => await EvalCommand.RunAsync(host.Services, parsed),
+                "bench" => await BenchCommand.RunAsync(host.Services, parsed),
+                "worker" => await WorkerAsync(host),
+                "seed" => await SeedAsync(host.Services),
+                "migrate" => 0,
+                _ => 2,
+            };
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine(OptionsExtensions.Describe(ex));
+            return 1;
+        }
+        catch (CliException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
     }
+
+    private static async Task<int> WorkerAsync(IHost host)
+    {
+        Console.Error.WriteLine("Ingestion worker running; Ctrl-C to stop.");
+        await host.RunAsync();
+        return 0;
+    }
+
+    private static async Task<int> SeedAsync(IServiceProvider services)
+    {
+        await services.SeedDemoDocumentsAsync();
+        return 0;
+    }
+
+    /// <summary>`--as user`: a demo user (Development) or a user known from a past sign-in, with the groups seen then.</summary>
+    internal static async Task<UserAccess> ResolveUserAsync(IServiceProvider services, string? userName, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(userName))
+        {
+            if (required) throw new CliException("--as <user> is required: whose access should the query run with?");
+            await using var sys = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            return UserAccess.System(await sys.Collections.Select(c => c.Id).ToArrayAsync());
+        }
+        var env = services.GetRequiredService<IHostEnvironment>();
+        if (env.IsDevelopment() && DemoData.FindUser(userName) is { } demo)
+            return await services.GetRequiredService<AccessResolver>().ResolveAsync(demo.ToIdentity());
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName)
+                   ?? throw new CliException($"Unknown user '{userName}': they must have signed in at least once (or use a demo user in Development).");
+        var identity = new ExternalIdentity(user.Subject, user.UserName, user.DisplayName, user.Email, [], user.Roles);
+        var resolved = await services.GetRequiredService<AccessResolver>().ResolveAsync(identity);
+        return resolved with { GroupIds = user.GroupIds };
+    }
+
+    private static async Task<int> ImportAsync(IServiceProvider services, CliArgs a)
+    {
+        var path = a.Positional.FirstOrDefault() ?? throw new CliException("usage: ./portal import <file or folder> --collection <name> [--as <user>] [--no-wait] [--json]");
+        var collectionName = a.Get("collection") ?? throw new CliException("--collection <name> is required");
+        var user = await ResolveUserAsync(services, a.Get("as"), required: false);
+        var files = File.Exists(path) ? [Path.GetFullPath(path)]
+            : Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.')).Order().ToList()
+            : throw new CliException($"No such file or folder: {path}");
+
+        int collectionId;
+        await using (var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            collectionId = await db.Collections.Where(c => c.Name == collectionName).Select(c => (int?)c.Id).FirstOrDefaultAsync()
+                           ?? throw new CliException($"No collection named '{collectionName}'.");
+        if (!user.CanManage(collectionId)) throw new CliException($"{user.UserName} may not add documents to '{collectionName}'.");
+
+        var result = await Importer.ImportAsync(services, user, collectionId, files, wait: !a.Has("no-wait"), progress: !a.Has("json"));
+        if (a.Has("json")) Console.WriteLine(JsonSerializer.Serialize(result, PortalApi.Json));
+        else Importer.PrintTable(result);
+        return result.Totals.Failures > 0 ? 3 : 0;
+    }
+
+    private static async Task<int> SearchAsync(IServiceProvider services, CliArgs a)
+    {
+        var query = a.Positional.FirstOrDefault() ?? throw new CliException("usage: ./portal search \"<query>\" --as <user> [--top N] [--json]");
+        var user = await ResolveUserAsync(services, a.Get("as"), required: true);
+        var sw = Stopwatch.StartNew();
+        var result = await services.GetRequiredService<HybridRetriever>().SearchAsync(user,
+            new SearchRequest(query, null, null, int.TryParse(a.Get("top"), out var top) ? top : 10));
+        if (a.Has("json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                query, user = user.UserName, answerable = result.Answerable, path = result.Diagnostics.VectorPath,
+                milliseconds = Math.Round(sw.Elapsed.TotalMilliseconds, 1),
+                results = result.Passages.Select(PortalApi.ToDto),
+            }, PortalApi.Json));
+            return 0;
+        }
+        if (result.Passages.Count == 0) Console.WriteLine("No passages this user may read match the query.");
+        var rank = 0;
+        foreach (var p in result.Passages)
+        {
+            Console.WriteLine($"{++rank,2}. {p.DocumentTitle} ({p.FileName}) · {p.CollectionName} · {p.Locator.ToDisplay()} · score {p.Score:0.0000}");
+            Console.WriteLine("    " + (p.Text.Length > 200 ? p.Text[..200] + "…" : p.Text).ReplaceLineEndings(" "));
+        }
+        return 0;
+    }
+
+    private static async Task<int> AskAsync(IServiceProvider services, CliArgs a)
+    {
+        var question = a.Positional.FirstOrDefault() ?? throw new CliException("usage: ./portal ask \"<question>\" --as <user> [--provider NAME] [--json]");
+        var user = await ResolveUserAsync(services, a.Get("as"), required: true);
+        var ask = services.GetRequiredService<AskService>();
+        AskCompleted? completed = null;
+        AskStarted? started = null;
+        string? failure = null;
+        await foreach (var e in ask.AskAsync(user, new AskRequest(question, null, a.Get("provider"))))
+        {
+            switch (e)
+            {
+                case AskStarted s: started = s; break;
+                case AskDelta d when !a.Has("json"): Console.Write(d.Text); break;
+                case AskCompleted c: completed = c; break;
+                case AskFailed f: failure = f.Message; break;
+            }
+        }
+        if (a.Has("json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                question, user = user.UserName, answer = completed?.Answer, error = failure,
+                provider = completed?.Provider ?? started?.Provider, model = completed?.Model, route = completed?.Route ?? started?.Route,
+                answered = completed?.Answered ?? false, notice = completed?.Notice ?? started?.Notice,
+                citations = completed?.Citations.Select(c => new { c.Number, source = PortalApi.ToDto(c.Passage) }) ?? [],
+                tokens = completed is null ? null : new { input = completed.Usage.InputTokens, output = completed.Usage.OutputTokens, estimated = completed.Usage.Estimated },
+                cost = completed?.Usage.Cost,
+                timings = completed is null ? null : new { firstTokenMs = completed.Usage.FirstTokenMs, totalMs = completed.Usage.TotalMs },
+            }, PortalApi.Json));
+        }
+        else
+        {
+            Console.WriteLine();
+            if (failure is not null) Console.Error.WriteLine(failure);
+            foreach (var c in completed?.Citations ?? [])
+                Console.WriteLine($"[{c.Number}] {c.Passage.DocumentTitle} · {c.Passage.Locator.ToDisplay()} · {c.Passage.CollectionName}");
+            if (completed is not null)
+                Console.WriteLine($"({completed.Provider}, {completed.Route}, {completed.Usage.InputTokens}+{completed.Usage.OutputTokens} tokens, {completed.Usage.TotalMs} ms)");
+        }
+        return failure is null ? 0 : 1;
+    }
+}
+
+public sealed class CliException(string message) : Exception(message);
+
+/// <summary>Minimal argument parsing: positionals, --flag and --key value. Unknown host args pass through.</summary>
+public sealed class CliArgs
+{
+    private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);
+    public List<string> Positional { get; } = [];
+    public string[] HostArgs { get; private set; } = [];
+
+    private static readonly HashSet<string> Flags = ["json", "no-wait", "verbose", "exact"];
+
+    public static CliArgs Parse(string[] args)
+    {
+        var result = new CliArgs();
+        var host = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--")) { result.Positional.Add(arg); continue; }
+            var name = arg[2..];
+            if (Flags.Contains(name)) { result._options[name] = null; continue; }
+            var value = i + 1 < args.Length ? args[++i] : throw new CliException($"{arg} needs a value");
+            result._options[name] = value;
+            if (name is "contentRoot" or "environment") { host.Add(arg); host.Add(value); }
+        }
+        result.HostArgs = host.ToArray();
+        return result;
+    }
+
+    public bool Has(string name) => _options.ContainsKey(name);
+    public string? Get(string name) => _options.TryGetValue(name, out var v) ? v : null;
 }

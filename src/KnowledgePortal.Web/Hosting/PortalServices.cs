@@ -1,5 +1,13 @@
 using System.Threading.RateLimiting;
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Answering;
+using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Ingestion.Chunking;
+using KnowledgePortal.Core.Ingestion.Embedding;
+using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Auth;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Web.Hosting;
 
@@ -8,9 +16,70 @@ public static class PortalServices
     public const string AskRateLimit = "ask";
     public const string UploadRateLimit = "upload";
 
-    /// <summary>Core capabilities: ingestion, retrieval, answering; and per-user rate limits.</summary>
+    /// <summary>Core capabilities shared by the web host and the command line: ingestion, retrieval, answering.</summary>
+    public static IHostApplicationBuilder AddPortalCore(this IHostApplicationBuilder builder, bool runWorker)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<IngestionOptions>(IngestionOptions.Section)
+            .Validate(o => o.ChunkOverlapTokens < o.ChunkTokens, "Ingestion:ChunkOverlapTokens must be smaller than Ingestion:ChunkTokens");
+        services.AddValidatedOptions<RetrievalOptions>(RetrievalOptions.Section);
+        services.AddValidatedOptions<AnsweringOptions>(AnsweringOptions.Section)
+            .Validate(o => o.Providers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Providers.Count,
+                "Answering:Providers has two profiles with the same Name");
+        services.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.Section)
+            .Validate(o => o.Provider != EmbeddingProvider.Onnx || Directory.Exists(o.OnnxModelPath),
+                "Embedding:OnnxModelPath must name a folder holding model.onnx and vocab.txt when Embedding:Provider is Onnx")
+            .Validate(o => o.Provider is EmbeddingProvider.Builtin or EmbeddingProvider.Onnx || !string.IsNullOrWhiteSpace(o.Model),
+                "Embedding:Model is required for OpenAI, AzureOpenAI and OpenAICompatible embedding providers");
+
+        services.AddSingleton<ITokenCounter, TiktokenCounter>();
+        services.AddHttpClient("embeddings").AddHttpMessageHandler(sp => new RetryingHttpHandler(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.MaxRetries));
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
+            var resolved = o.WithApiKey(sp.GetRequiredService<IConfiguration>());
+            return EmbeddingGeneratorFactory.Create(resolved, sp.GetRequiredService<IHttpClientFactory>().CreateClient("embeddings"));
+        });
+        services.AddSingleton(sp =>
+        {
+            var generator = sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+            var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
+            var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
+            var id = o.ModelKey ?? metadata?.DefaultModelId ?? o.Model ?? "unknown";
+            var dimension = metadata?.DefaultModelDimensions ?? o.Dimensions
+                ?? throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions),
+                    ["Embedding:Dimensions is required for this embedding provider"]);
+            if (!EmbeddingModelInfo.IsSafeId(id))
+                throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions),
+                    [$"Embedding model id '{id}' may contain only letters, digits and - _ . : /"]);
+            return new EmbeddingModelInfo(id, dimension);
+        });
+        services.AddSingleton<EmbeddingIndexManager>();
+
+        services.AddSingleton<DocumentIntake>();
+        services.AddSingleton<DocumentCommands>();
+        services.AddSingleton<IngestionPipeline>();
+        services.AddSingleton<IngestionWorker>();
+        if (runWorker)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<IngestionWorker>());
+            services.AddHostedService<ReembedWorker>();
+        }
+
+        services.AddSingleton<HybridRetriever>();
+        services.AddSingleton<SourceAccess>();
+        services.AddDataProtection().SetApplicationName("KnowledgePortal");
+        services.AddSingleton<ProviderCatalog>();
+        services.AddSingleton<AskService>();
+        services.AddSingleton<ChatHistory>();
+        return builder;
+    }
+
+    /// <summary>Web-only concerns: the above plus per-user rate limits.</summary>
     public static IHostApplicationBuilder AddPortalServices(this IHostApplicationBuilder builder)
     {
+        var ingestion = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new();
+        builder.AddPortalCore(runWorker: ingestion.RunWorkerInWebProcess);
         var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new();
         builder.Services.AddRateLimiter(o =>
         {
@@ -18,12 +87,23 @@ public static class PortalServices
             o.AddPolicy(AskRateLimit, http => PerUser(http, portal.AskPerMinutePerUser));
             o.AddPolicy(UploadRateLimit, http => PerUser(http, portal.UploadsPerMinutePerUser));
         });
+        builder.Services.AddSingleton(new UserRateLimiter(portal.AskPerMinutePerUser, portal.UploadsPerMinutePerUser));
         return builder;
     }
 
     private static RateLimitPartition<string> PerUser(HttpContext http, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(http.User.FindFirst(PortalClaims.UserName)?.Value ?? http.User.Identity?.Name ?? "anonymous",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) });
+}
 
-    public static Task SeedDemoDocumentsAsync(this IServiceProvider services) => Task.CompletedTask;
+/// <summary>Per-user limits for Blazor event handlers, which do not pass through the HTTP rate-limiting middleware.</summary>
+public sealed class UserRateLimiter(int asksPerMinute, int uploadsPerMinute)
+{
+    private readonly PartitionedRateLimiter<string> _asks = PartitionedRateLimiter.Create<string, string>(user =>
+        RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions { PermitLimit = asksPerMinute, Window = TimeSpan.FromMinutes(1) }));
+    private readonly PartitionedRateLimiter<string> _uploads = PartitionedRateLimiter.Create<string, string>(user =>
+        RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions { PermitLimit = uploadsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+
+    public bool TryAsk(string userId) => _asks.AttemptAcquire(userId).IsAcquired;
+    public bool TryUpload(string userId) => _uploads.AttemptAcquire(userId).IsAcquired;
 }

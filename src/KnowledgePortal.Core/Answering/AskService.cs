@@ -1,0 +1,256 @@
+using System.ClientModel;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Audit;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion.Chunking;
+using KnowledgePortal.Core.Retrieval;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using DomainChatMessage = KnowledgePortal.Core.Domain.ChatMessage;
+
+namespace KnowledgePortal.Core.Answering;
+
+public sealed record AskRequest(string Question, Guid? SessionId = null, string? Provider = null, IReadOnlyList<int>? CollectionIds = null);
+
+public sealed record AnswerCitation(int Number, RetrievedPassage Passage);
+
+public sealed record AskUsage(int InputTokens, int OutputTokens, bool Estimated, decimal Cost, int? FirstTokenMs, int TotalMs);
+
+public abstract record AskEvent;
+/// <summary>The question was accepted: which session, which provider and route, and any passages withheld and why.</summary>
+public sealed record AskStarted(Guid SessionId, string Provider, string Route, string? Notice, IReadOnlyList<RetrievedPassage> Sources) : AskEvent;
+public sealed record AskDelta(string Text) : AskEvent;
+public sealed record AskCompleted(Guid SessionId, Guid MessageId, string Answer, IReadOnlyList<AnswerCitation> Citations, string Provider,
+    string? Model, string Route, bool Answered, AskUsage Usage, string? Notice) : AskEvent;
+public sealed record AskFailed(string Message) : AskEvent;
+
+/// <summary>
+/// From question to cited answer: rewrite a follow-up, expand with the glossary, retrieve what this user may read,
+/// route by sensitivity, stream the model's answer, map its [n] back to the passages sent, and record it all.
+/// </summary>
+public sealed partial class AskService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    HybridRetriever retriever,
+    ProviderCatalog providers,
+    ITokenCounter tokens,
+    IOptions<AnsweringOptions> options,
+    ILogger<AskService> logger)
+{
+    public async IAsyncEnumerable<AskEvent> AskAsync(UserAccess user, AskRequest request, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var o = options.Value;
+        var question = request.Question.Trim();
+        if (question.Length == 0) { yield return new AskFailed("Type a question first."); yield break; }
+        if (question.Length > 4000) { yield return new AskFailed("The question is too long (4,000 characters at most)."); yield break; }
+        var total = Stopwatch.StartNew();
+        var language = LanguageDetector.Detect(question);
+
+        var session = await LoadOrCreateSessionAsync(user, request.SessionId, question, ct);
+        if (session is null) { yield return new AskFailed("This conversation does not exist or is not yours."); yield break; }
+        var history = session.Messages.OrderBy(m => m.CreatedAt).TakeLast(o.HistoryTurns * 2).Select(m => (m.Role, m.Content)).ToList();
+
+        var standalone = QueryRewriter.HeuristicStandalone(question, history) ?? question;
+        var expansions = GlossaryExpander.Expand(standalone, await GlossaryAsync(ct));
+        var retrieval = await retriever.SearchAsync(user, new SearchRequest(standalone, expansions, request.CollectionIds), ct);
+
+        var enabled = await providers.EnabledAsync(ct);
+        var chosen = ProviderCatalog.Choose(enabled, request.Provider, o.DefaultProvider);
+        var decision = SensitivityRouter.Route(retrieval.Passages, ProviderCatalog.ToChoice(chosen), enabled.Select(ProviderCatalog.ToChoice).ToList());
+        var profile = enabled.FirstOrDefault(p => p.Name == decision.Provider.Name) ?? chosen;
+        var sources = decision.Passages;
+        var notice = decision.Reason;
+        var route = retrieval.Answerable ? decision.Route : "not-covered";
+
+        yield return new AskStarted(session.Id, profile.Name, route, notice, sources);
+
+        string answer;
+        int inputTokens = 0, outputTokens = 0;
+        var estimated = false;
+        int? firstTokenMs = null;
+        var answered = retrieval.Answerable && sources.Count > 0;
+        if (!answered)
+        {
+            // Nothing relevant: say so in the question's language; the model is not asked to guess.
+            answer = NotCovered(language, retrieval.Answerable && decision.Withheld.Count > 0);
+            yield return new AskDelta(answer);
+        }
+        else if (profile.Kind == ProviderKind.Extractive)
+        {
+            answer = ExtractiveAnswerer.Answer(question, sources, language);
+            firstTokenMs = (int)total.ElapsedMilliseconds;
+            yield return new AskDelta(answer);
+        }
+        else
+        {
+            var prompt = PromptBuilder.Build(question, sources, language, history);
+            var chatOptions = new ChatOptions
+            {
+                Temperature = profile.Temperature,
+                TopP = profile.TopP,
+                MaxOutputTokens = profile.MaxOutputTokens,
+            };
+            var text = new StringBuilder();
+            UsageDetails? usage = null;
+            string? failure = null;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(o.RequestTimeoutSeconds));
+            await using var stream = StreamModelAsync(profile, prompt, chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
+            while (true)
+            {
+                ChatResponseUpdate? update = null;
+                try
+                {
+                    if (!await stream.MoveNextAsync()) break;
+                    update = stream.Current;
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    failure = "Cancelled.";
+                }
+                catch (Exception ex)
+                {
+                    failure = DescribeProviderError(profile, ex, timeout.IsCancellationRequested && !ct.IsCancellationRequested, o.RequestTimeoutSeconds);
+                    logger.LogWarning("Provider {Provider} failed: {Error}", profile.Name, ex.GetType().Name);
+                }
+                if (failure is not null) break;
+                foreach (var u in update!.Contents.OfType<UsageContent>()) usage = u.Details;
+                if (string.IsNullOrEmpty(update.Text)) continue;
+                firstTokenMs ??= (int)total.ElapsedMilliseconds;
+                var before = CitationMapper.StripUnknown(text.ToString(), sources.Count);
+                text.Append(update.Text);
+                var after = CitationMapper.StripUnknown(text.ToString(), sources.Count);
+                // Stream only what is settled; a half-typed "[1" is held back until it closes.
+                if (after.StartsWith(before, StringComparison.Ordinal) && after.Length > before.Length)
+                    yield return new AskDelta(after[before.Length..]);
+            }
+            if (failure is not null)
+            {
+                await RecordFailureAsync(user, profile, route, failure, ct);
+                yield return new AskFailed(failure);
+                yield break;
+            }
+            answer = text.ToString();
+            if (usage?.InputTokenCount is { } inTok && usage.OutputTokenCount is { } outTok)
+            {
+                inputTokens = (int)inTok;
+                outputTokens = (int)outTok;
+            }
+            else
+            {
+                estimated = true;
+                inputTokens = prompt.Sum(m => tokens.Count(m.Text ?? ""));
+                outputTokens = tokens.Count(answer);
+            }
+        }
+
+        var (clean, mapped) = CitationMapper.Map(answer, sources);
+        var citations = mapped.Select(c => new AnswerCitation(c.Number, c.Passage)).ToList();
+        var cost = Cost.Compute(inputTokens, outputTokens, profile.InputPricePerMillion, profile.OutputPricePerMillion);
+        var usageRecord = new AskUsage(inputTokens, outputTokens, estimated, cost, firstTokenMs, (int)total.ElapsedMilliseconds);
+        var messageId = await SaveAsync(user, session.Id, question, clean, citations, profile, route, answered, usageRecord, sources, ct);
+        yield return new AskCompleted(session.Id, messageId, clean, citations, profile.Name, profile.Model, route, answered, usageRecord, notice);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamModelAsync(ProviderProfile profile, IList<Microsoft.Extensions.AI.ChatMessage> prompt,
+        ChatOptions chatOptions, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var client = providers.CreateChatClient(profile);
+        await foreach (var update in client.GetStreamingResponseAsync(prompt, chatOptions, ct)) yield return update;
+    }
+
+    public static string DescribeProviderError(ProviderProfile profile, Exception ex, bool timedOut, int timeoutSeconds) => ex switch
+    {
+        _ when timedOut => $"The model '{profile.Name}' did not answer within {timeoutSeconds} s. Try again, or choose another model.",
+        ClientResultException { Status: 401 or 403 } => $"The model '{profile.Name}' refused the request: its API key is missing or wrong. Ask IT to check the provider profile.",
+        ClientResultException { Status: 429 } => $"The model '{profile.Name}' is busy or over its quota (HTTP 429). Try again in a minute.",
+        ClientResultException { Status: 404 } => $"The model '{profile.Name}' was not found at its endpoint (HTTP 404). Ask IT to check the model name.",
+        ClientResultException c => $"The model '{profile.Name}' returned an error (HTTP {c.Status}). Try again, or choose another model.",
+        HttpRequestException or IOException => $"The model '{profile.Name}' could not be reached. Try again, or choose another model.",
+        InvalidOperationException => $"The model '{profile.Name}' is not configured correctly: {ex.Message}",
+        _ => $"The model '{profile.Name}' failed to answer ({ex.GetType().Name}).",
+    };
+
+    public static string NotCovered(string language, bool withheld) => (language, withheld) switch
+    {
+        ("ja", false) => "閲覧できる資料には、この質問に答える内容が見つかりませんでした。表現を変えるか、コレクションの担当者に資料の追加を依頼してください。",
+        ("ja", true) => "関連する資料はありますが、選択したモデルに送信できない機密区分のため回答できません。",
+        (_, false) => "The documents you can access do not cover this question. Try other words, or ask the collection's knowledge manager to add a document.",
+        _ => "Relevant documents exist, but their sensitivity label does not allow sending them to any model available to you.",
+    };
+
+    private async Task<IReadOnlyList<(string Term, string[] Synonyms)>> GlossaryAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await db.Glossary.AsNoTracking().ToListAsync(ct)).Select(g => (g.Term, g.Synonyms)).ToList();
+    }
+
+    private async Task<ChatSession?> LoadOrCreateSessionAsync(UserAccess user, Guid? sessionId, string question, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (sessionId is { } id)
+            return await db.ChatSessions.AsNoTracking().Include(s => s.Messages).FirstOrDefaultAsync(s => s.Id == id && s.UserId == user.UserId, ct);
+        var session = new ChatSession { UserId = user.UserId, Title = question.Length > 60 ? question[..60] + "…" : question };
+        db.ChatSessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        return session;
+    }
+
+    private async Task<Guid> SaveAsync(UserAccess user, Guid sessionId, string question, string answer, IReadOnlyList<AnswerCitation> citations,
+        ProviderProfile profile, string route, bool answered, AskUsage usage, IReadOnlyList<RetrievedPassage> shown, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        db.ChatMessages.Add(new DomainChatMessage { SessionId = sessionId, Role = "user", Content = question, CreatedAt = now });
+        var message = new DomainChatMessage
+        {
+            SessionId = sessionId, Role = "assistant", Content = answer, Provider = profile.Name, Model = profile.Model, Route = route,
+            InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, Cost = usage.Cost, CreatedAt = now.AddTicks(1),
+            // Every passage sent is kept (numbered as sent), not only the cited ones: history re-checks access to all of them.
+            Citations = shown.Select((p, i) => new MessageCitation { Number = i + 1, ChunkId = p.ChunkId, DocumentId = p.DocumentId }).ToList(),
+        };
+        db.ChatMessages.Add(message);
+        await db.ChatSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.UpdatedAt, now), CancellationToken.None);
+        db.UsageRecords.Add(new UsageRecord
+        {
+            UserId = user.UserId, GroupIds = user.GroupIds, CollectionIds = shown.Select(p => p.CollectionId).Distinct().ToArray(),
+            MessageId = message.Id, Provider = profile.Name, Model = profile.Model ?? profile.Kind.ToString(), Route = route,
+            InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, TokensEstimated = usage.Estimated, Cost = usage.Cost,
+            FirstTokenMs = usage.FirstTokenMs, TotalMs = usage.TotalMs, AnsweredFromSources = answered,
+        });
+        AuditLog.Add(db, user.UserName, "question", "message", message.Id.ToString(), new
+        {
+            question = AuditQuestion(question, options.Value.AuditQuestions),
+            sources = shown.Select(p => new { p.ChunkId, p.DocumentId }).ToArray(),
+            cited = citations.Select(c => c.Passage.ChunkId).ToArray(),
+            provider = profile.Name, route, usage.InputTokens, usage.OutputTokens, usage.Cost,
+        });
+        await db.SaveChangesAsync(CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+        return message.Id;
+    }
+
+    private async Task RecordFailureAsync(UserAccess user, ProviderProfile profile, string route, string failure, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        AuditLog.Add(db, user.UserName, "question-failed", "provider", profile.Name, new { route, failure });
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    public static string? AuditQuestion(string question, QuestionAuditMode mode) => mode switch
+    {
+        QuestionAuditMode.None => null,
+        QuestionAuditMode.Redacted => Digits().Replace(Email().Replace(question, "[email]"), "#"),
+        _ => question,
+    };
+
+    [GeneratedRegex(@"[\w.+-]+@[\w-]+\.[\w.-]+")] private static partial Regex Email();
+    [GeneratedRegex(@"\d")] private static partial Regex Digits();
+}

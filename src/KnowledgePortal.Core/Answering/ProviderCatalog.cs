@@ -1,0 +1,107 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using OpenAI;
+
+namespace KnowledgePortal.Core.Answering;
+
+/// <summary>Provider profiles (database, seeded from configuration) and the chat clients that speak to them.</summary>
+public sealed class ProviderCatalog(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IConfiguration configuration,
+    IDataProtectionProvider dataProtection,
+    IOptions<AnsweringOptions> options)
+{
+    public const string KeyProtectionPurpose = "KnowledgePortal.ProviderKeys";
+
+    public async Task<List<ProviderProfile>> EnabledAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ProviderProfiles.AsNoTracking().Where(p => p.Enabled).OrderByDescending(p => p.IsDefault).ThenBy(p => p.Name).ToListAsync(ct);
+    }
+
+    /// <summary>The profile the user asked for if enabled, else the configured default, else the extractive mode.</summary>
+    public static ProviderProfile Choose(IReadOnlyList<ProviderProfile> enabled, string? requested, string? configuredDefault) =>
+        enabled.FirstOrDefault(p => string.Equals(p.Name, requested, StringComparison.OrdinalIgnoreCase))
+        ?? enabled.FirstOrDefault(p => string.Equals(p.Name, configuredDefault, StringComparison.OrdinalIgnoreCase))
+        ?? enabled.FirstOrDefault(p => p.IsDefault)
+        ?? enabled.FirstOrDefault()
+        ?? new ProviderProfile { Name = "Extractive (built-in)", Kind = ProviderKind.Extractive, Location = ProviderLocation.OnPremises, MaxSensitivity = SensitivityLabel.Secret };
+
+    public static ProviderChoice ToChoice(ProviderProfile p) =>
+        new(p.Name, p.Location, p.MaxSensitivity, p.Kind == ProviderKind.Extractive);
+
+    /// <summary>Copies configured profiles into the database (by name) so the admin UI and routing see one list.</summary>
+    public async Task SyncFromConfigurationAsync(CancellationToken ct = default)
+    {
+        var configured = options.Value.Providers;
+        if (configured.Count == 0) return;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var s in configured)
+        {
+            var p = await db.ProviderProfiles.FirstOrDefaultAsync(x => x.Name == s.Name, ct);
+            if (p is null) db.ProviderProfiles.Add(p = new ProviderProfile { Name = s.Name });
+            p.Kind = s.Kind; p.Endpoint = s.Endpoint; p.Model = s.Model; p.ApiKeySetting = s.ApiKeySetting; p.Location = s.Location;
+            p.MaxSensitivity = s.MaxSensitivity; p.InputPricePerMillion = s.InputPricePerMillion; p.OutputPricePerMillion = s.OutputPricePerMillion;
+            p.Temperature = s.Temperature; p.TopP = s.TopP; p.MaxOutputTokens = s.MaxOutputTokens; p.ContextWindow = s.ContextWindow;
+            p.Enabled = s.Enabled; p.IsDefault = s.IsDefault;
+        }
+        if (configured.Any(c => c.IsDefault))
+            foreach (var other in db.ProviderProfiles.Local.Where(p => configured.All(c => c.Name != p.Name))) other.IsDefault = false;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The key comes from the protected value set in the admin UI, else from the named configuration key.</summary>
+    public string? ResolveApiKey(ProviderProfile p)
+    {
+        if (!string.IsNullOrEmpty(p.ProtectedApiKey))
+            return dataProtection.CreateProtector(KeyProtectionPurpose).Unprotect(p.ProtectedApiKey);
+        return string.IsNullOrEmpty(p.ApiKeySetting) ? null : configuration[p.ApiKeySetting];
+    }
+
+    public IChatClient CreateChatClient(ProviderProfile p)
+    {
+        if (p.Kind == ProviderKind.Extractive) throw new InvalidOperationException("The extractive mode has no chat client.");
+        if (string.IsNullOrWhiteSpace(p.Endpoint) && p.Kind != ProviderKind.OpenAI)
+            throw new InvalidOperationException($"Provider profile '{p.Name}' has no endpoint.");
+        var key = ResolveApiKey(p);
+        var clientOptions = new OpenAIClientOptions
+        {
+            NetworkTimeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 1),
+        };
+        if (p.Kind == ProviderKind.AzureOpenAI)
+        {
+            // Azure OpenAI's v1 API is OpenAI-compatible; it authenticates with an api-key header.
+            clientOptions.Endpoint = new Uri(p.Endpoint!.TrimEnd('/') + "/openai/v1/");
+            clientOptions.AddPolicy(new ApiKeyHeaderPolicy(key ?? ""), PipelinePosition.PerCall);
+        }
+        else if (!string.IsNullOrWhiteSpace(p.Endpoint))
+        {
+            clientOptions.Endpoint = new Uri(p.Endpoint);
+        }
+        var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(key) ? "unused" : key), clientOptions);
+        return client.GetChatClient(p.Model ?? "default").AsIChatClient();
+    }
+
+    private sealed class ApiKeyHeaderPolicy(string key) : PipelinePolicy
+    {
+        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        {
+            message.Request.Headers.Set("api-key", key);
+            ProcessNext(message, pipeline, currentIndex);
+        }
+
+        public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        {
+            message.Request.Headers.Set("api-key", key);
+            return ProcessNextAsync(message, pipeline, currentIndex);
+        }
+    }
+}
