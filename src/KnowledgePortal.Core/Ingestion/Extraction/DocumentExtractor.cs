@@ -1,0 +1,160 @@
+using System.Globalization;
+
+namespace KnowledgePortal.Core.Ingestion.Extraction;
+
+/// <summary>
+/// Entry point of the extraction layer: sniffs the content (never trusting the extension), applies the safety limits
+/// and dispatches to the format extractor. Callers only ever see <see cref="ExtractionException"/> (with a message that
+/// can be shown to the uploader) or <see cref="OperationCanceledException"/>.
+/// </summary>
+public static class DocumentExtractor
+{
+    public const string EncryptedOfficeMessage = "This file is password-protected; remove the password and upload it again.";
+    public const string MacroRefusedMessage = "Macro-enabled files are not accepted here (setting Ingestion:MacroPolicy)";
+    public const string MacrosIgnoredWarning = "Macro-enabled file: macros ignored, only the text was indexed.";
+    public const string EmptyMessage = "No text could be extracted from this file.";
+
+    /// <summary>Extracts text blocks from <paramref name="content"/>; see <see cref="ExtractionResult"/>.</summary>
+    /// <exception cref="ExtractionException">The file cannot be indexed; the message explains why.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public static ExtractionResult Extract(byte[] content, string fileName, ExtractionLimits limits, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(limits);
+        fileName ??= string.Empty;
+        ct.ThrowIfCancellationRequested();
+
+        if (content.LongLength > limits.MaxFileBytes)
+            throw new ExtractionException(ExtractionFailure.TooLarge,
+                $"This file is {Megabytes(content.LongLength)} MB; the limit is {Megabytes(limits.MaxFileBytes)} MB.");
+        if (content.Length == 0) throw new ExtractionException(ExtractionFailure.Empty, EmptyMessage);
+
+        try
+        {
+            return ExtractCore(content, fileName, limits, ct);
+        }
+        catch (ExtractionException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new ExtractionException(ExtractionFailure.Timeout, "Reading this file took too long and was stopped.", e);
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw new ExtractionException(ExtractionFailure.Malicious, "This file is nested too deeply to be read safely.", e);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new ExtractionException(ExtractionFailure.TooLarge, "This file needs too much memory to be read; split it into smaller files.", e);
+        }
+        catch (Exception e)
+        {
+            throw new ExtractionException(ExtractionFailure.Corrupt, ZipGuard.CorruptMessage, e);
+        }
+    }
+
+    private static ExtractionResult ExtractCore(byte[] content, string fileName, ExtractionLimits limits, CancellationToken ct)
+    {
+        var sniff = FileSniffer.Sniff(content, fileName);
+        var sink = new ExtractionSink(limits, ct);
+        if (sniff.Encoding is "shift_jis") sink.Warn("text decoded as Shift_JIS");
+
+        switch (sniff.Type)
+        {
+            case FileSniffer.Docx or FileSniffer.Docm or FileSniffer.Xlsx or FileSniffer.Xlsm or FileSniffer.Pptx or FileSniffer.Pptm:
+                return ExtractOoxml(content, sniff.Type, sink);
+            case FileSniffer.Pdf:
+                return PdfExtractor.Extract(content, FileSniffer.Pdf, sink);
+            case FileSniffer.Txt:
+                return PlainTextExtractor.ExtractText(sniff.Text ?? string.Empty, FileSniffer.Txt, sink);
+            case FileSniffer.Md:
+                return PlainTextExtractor.ExtractMarkdown(sniff.Text ?? string.Empty, FileSniffer.Md, sink);
+            case FileSniffer.Csv:
+                return CsvExtractor.Extract(sniff.Text ?? string.Empty, fileName, FileSniffer.Csv, sink);
+            case FileSniffer.Html:
+                return HtmlExtractor.Extract(sniff.Text ?? string.Empty, FileSniffer.Html, sink);
+            case FileSniffer.OleEncrypted:
+                throw new ExtractionException(ExtractionFailure.Encrypted, EncryptedOfficeMessage);
+            case FileSniffer.Ole:
+                throw new ExtractionException(ExtractionFailure.Unsupported,
+                    "Legacy Office files (.doc, .xls, .ppt) are not supported; open the file in Office, save it as .docx, .xlsx or .pptx and upload it again.");
+            case FileSniffer.Zip:
+                // Unreadable or unsafe archives report Corrupt / ZipBomb / Malicious from the guard.
+                ZipGuard.Inspect(content, limits, ct);
+                throw new ExtractionException(ExtractionFailure.Unsupported,
+                    "This is a zip archive, not a Word, Excel or PowerPoint file; upload the documents it contains instead.");
+            default:
+                throw new ExtractionException(ExtractionFailure.Unsupported, UnsupportedMessage(fileName));
+        }
+    }
+
+    private static ExtractionResult ExtractOoxml(byte[] content, string type, ExtractionSink sink)
+    {
+        var macroEnabled = type is FileSniffer.Docm or FileSniffer.Xlsm or FileSniffer.Pptm;
+        if (macroEnabled && sink.Limits.Macros == MacroPolicy.Refuse)
+            throw new ExtractionException(ExtractionFailure.MacroRefused, MacroRefusedMessage);
+
+        ZipGuard.Inspect(content, sink.Limits, sink.CancellationToken);
+        if (macroEnabled) sink.Warn(MacrosIgnoredWarning);
+
+        return type switch
+        {
+            FileSniffer.Docx or FileSniffer.Docm => DocxExtractor.Extract(content, type, sink),
+            FileSniffer.Xlsx or FileSniffer.Xlsm => ExtractWorkbook(content, type, sink),
+            _ => PptxExtractor.Extract(content, type, sink),
+        };
+    }
+
+    private static ExtractionResult ExtractWorkbook(byte[] content, string type, ExtractionSink sink)
+    {
+        try
+        {
+            return XlsxExtractor.Extract(content, type, sink);
+        }
+        catch (Exception e) when (e is not (ExtractionException or OperationCanceledException or OutOfMemoryException)
+                                  && IsStrict(content))
+        {
+            throw new ExtractionException(ExtractionFailure.Unsupported,
+                "This workbook is saved as \"Strict Open XML\", which could not be read; save it as a normal Excel Workbook (.xlsx) and upload it again.", e);
+        }
+    }
+
+    private static bool IsStrict(byte[] content)
+    {
+        var marker = "purl.oclc.org/ooxml"u8;
+        try
+        {
+            using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(content, false));
+            var workbook = zip.GetEntry("xl/workbook.xml");
+            if (workbook is null) return false;
+            using var s = workbook.Open();
+            var buffer = new byte[4096];
+            var n = s.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return buffer.AsSpan(0, n).IndexOf(marker) >= 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static string UnsupportedMessage(string fileName)
+    {
+        var ext = Path.GetExtension(fileName).ToLowerInvariant();
+        var supported = "Supported formats: .docx, .xlsx, .pptx (and macro-enabled variants), .pdf, .txt, .md, .csv, .html.";
+        if (FileSniffer.TextFamilyFromExtension(fileName) is not null)
+            return $"This {ext} file does not contain readable text (it may be binary data). {supported}";
+        return string.IsNullOrEmpty(ext)
+            ? $"The type of this file could not be recognised. {supported}"
+            : $"The content of this file does not match a supported format (its name ends in {ext}). {supported}";
+    }
+
+    private static string Megabytes(long bytes) =>
+        (bytes / (1024.0 * 1024)).ToString(bytes % (1024 * 1024) == 0 ? "N0" : "N1", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,60 @@
+namespace KnowledgePortal.Core.Ingestion.Extraction;
+
+/// <summary>
+/// Collects blocks for one extraction: cleans each text, drops empty ones, enforces
+/// <see cref="ExtractionLimits.MaxExtractedCharacters"/> and observes cancellation.
+/// </summary>
+internal sealed class ExtractionSink(ExtractionLimits limits, CancellationToken ct)
+{
+    private readonly List<ExtractedBlock> _blocks = [];
+    private readonly List<string> _warnings = [];
+
+    public ExtractionLimits Limits { get; } = limits;
+    public CancellationToken CancellationToken { get; } = ct;
+    public IReadOnlyList<ExtractedBlock> Blocks => _blocks;
+    public IReadOnlyList<string> Warnings => _warnings;
+    public long TotalCharacters { get; private set; }
+
+    /// <summary>Characters that may still be added before the limit is hit.</summary>
+    public long Remaining => Math.Max(0, Limits.MaxExtractedCharacters - TotalCharacters);
+
+    /// <summary>Cleans <paramref name="rawText"/> and appends it; returns false when nothing was left after cleaning.</summary>
+    public bool Add(string? rawText, SourceLocator locator, string? context = null)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        if (string.IsNullOrEmpty(rawText)) return false;
+        EnsureRoomFor(rawText.Length / 4); // cheap early guard before cleaning a huge string
+        var text = TextNormalizer.Clean(rawText);
+        if (text.Length == 0) return false;
+        EnsureRoomFor(text.Length);
+        TotalCharacters += text.Length;
+        var cleanContext = string.IsNullOrEmpty(context) ? null : TextNormalizer.Clean(context);
+        _blocks.Add(new ExtractedBlock(text, locator, string.IsNullOrEmpty(cleanContext) ? null : cleanContext));
+        return true;
+    }
+
+    /// <summary>Throws <see cref="ExtractionFailure.TooLarge"/> when <paramref name="additional"/> more characters would exceed the limit.</summary>
+    public void EnsureRoomFor(long additional)
+    {
+        if (TotalCharacters + additional > Limits.MaxExtractedCharacters)
+            throw TooMuchText(Limits);
+    }
+
+    public void Warn(string warning)
+    {
+        if (_warnings.Count < 200 && !_warnings.Contains(warning)) _warnings.Add(warning);
+    }
+
+    public static ExtractionException TooMuchText(ExtractionLimits limits) => new(
+        ExtractionFailure.TooLarge,
+        $"This file contains more text than can be indexed (limit {limits.MaxExtractedCharacters:N0} characters); split it into smaller files.");
+
+    public ExtractionResult ToResult(int pageCount, string detectedType, string? title)
+    {
+        if (_blocks.Count == 0)
+            throw new ExtractionException(ExtractionFailure.Empty, "No text could be extracted from this file.");
+        var cleanTitle = TextNormalizer.Clean(title);
+        return new ExtractionResult(_blocks.ToArray(), pageCount, _warnings.ToArray(), detectedType,
+            cleanTitle.Length == 0 ? null : cleanTitle);
+    }
+}

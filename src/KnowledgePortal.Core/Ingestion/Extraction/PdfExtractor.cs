@@ -1,0 +1,331 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.DocumentLayoutAnalysis;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.PageSegmenter;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.ReadingOrderDetector;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.WordExtractor;
+using UglyToad.PdfPig.Exceptions;
+
+namespace KnowledgePortal.Core.Ingestion.Extraction;
+
+/// <summary>
+/// PDF text per page (PdfPig): nearest-neighbour words, recursive XY-cut blocks, unsupervised reading order.
+/// Detects garbled font encodings, scanned pages (optional tesseract OCR) and password protection.
+/// </summary>
+internal static class PdfExtractor
+{
+    internal const string EncryptedMessage = "This PDF is password-protected; remove the password and upload it again.";
+    internal const string GarbledMessage =
+        "Text in this PDF could not be decoded (its fonts map characters to private codes); try exporting it again or enable OCR";
+    internal const string NoTextLayerMessage =
+        "This PDF has no text layer — it looks scanned. Enable OCR (Ingestion:OcrEnabled, needs tesseract-ocr) or upload a text PDF.";
+
+    /// <summary>Share of undecodable characters above which a page is considered garbled.</summary>
+    internal const double GarbledThreshold = 0.10;
+
+    private const int WorkerStackBytes = 64 * 1024 * 1024;
+    private static readonly TimeSpan OcrTimeout = TimeSpan.FromMinutes(2);
+
+    private static readonly RecursiveXYCut Segmenter = new(new RecursiveXYCut.RecursiveXYCutOptions { MaxDegreeOfParallelism = 1 });
+
+    /// <summary>
+    /// Runs the extraction on a dedicated thread with a large stack, so deeply nested or looping structures in a hostile
+    /// file cannot overflow the caller's stack, and the caller stays responsive to cancellation.
+    /// </summary>
+    public static ExtractionResult Extract(byte[] content, string detectedType, ExtractionSink sink)
+    {
+        ExtractionResult? result = null;
+        ExceptionDispatchInfo? error = null;
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                result = ExtractCore(content, detectedType, sink);
+            }
+            catch (Exception e)
+            {
+                error = ExceptionDispatchInfo.Capture(e);
+            }
+        }, WorkerStackBytes)
+        {
+            IsBackground = true,
+            Name = "pdf-extraction",
+        };
+        worker.Start();
+        while (!worker.Join(100)) sink.CancellationToken.ThrowIfCancellationRequested();
+        error?.Throw();
+        return result ?? throw new ExtractionException(ExtractionFailure.Corrupt, ZipGuard.CorruptMessage);
+    }
+
+    private static ExtractionResult ExtractCore(byte[] content, string detectedType, ExtractionSink sink)
+    {
+        var ct = sink.CancellationToken;
+        var options = new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true, ClipPaths = false };
+        PdfDocument document;
+        try
+        {
+            document = PdfDocument.Open(content, options);
+        }
+        catch (PdfDocumentEncryptedException e)
+        {
+            throw new ExtractionException(ExtractionFailure.Encrypted, EncryptedMessage, e);
+        }
+
+        using (document)
+        {
+            var pageCount = document.NumberOfPages;
+            if (pageCount <= 0)
+                throw new ExtractionException(ExtractionFailure.Empty, "No text could be extracted from this file (the PDF has no pages).");
+            if (pageCount > sink.Limits.MaxPdfPages)
+                throw new ExtractionException(ExtractionFailure.TooLarge,
+                    $"This PDF has {pageCount:N0} pages; the limit is {sink.Limits.MaxPdfPages:N0}. Split it into smaller files.");
+
+            var ocr = sink.Limits.OcrEnabled && File.Exists(sink.Limits.TesseractPath);
+            int textPages = 0, garbledPages = 0, scannedPages = 0, brokenPages = 0;
+            for (var number = 1; number <= pageCount; number++)
+            {
+                ct.ThrowIfCancellationRequested();
+                Page page;
+                try
+                {
+                    page = document.GetPage(number);
+                }
+                catch (PdfDocumentEncryptedException e)
+                {
+                    throw new ExtractionException(ExtractionFailure.Encrypted, EncryptedMessage, e);
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or ExtractionException or OutOfMemoryException))
+                {
+                    brokenPages++;
+                    sink.Warn($"page {number}: damaged, skipped");
+                    continue;
+                }
+
+                var letters = page.Letters;
+                var visible = 0;
+                var undecodable = 0;
+                foreach (var letter in letters)
+                {
+                    foreach (var c in letter.Value ?? string.Empty)
+                    {
+                        if (char.IsWhiteSpace(c) || TextNormalizer.IsRemovable(c)) continue;
+                        visible++;
+                        if (IsUndecodable(c)) undecodable++;
+                    }
+                }
+
+                if (visible == 0)
+                {
+                    if (page.NumberOfImages > 0)
+                    {
+                        scannedPages++;
+                        if (ocr && TryOcr(page, number, sink)) textPages++;
+                        else sink.Warn($"page {number}: no text layer — scanned?");
+                    }
+                    else
+                    {
+                        sink.Warn($"page {number}: empty page");
+                    }
+                    continue;
+                }
+
+                if (undecodable > visible * GarbledThreshold)
+                {
+                    garbledPages++;
+                    sink.Warn($"page {number}: text could not be decoded (font maps characters to private codes), skipped");
+                    continue;
+                }
+
+                var added = false;
+                foreach (var text in PageBlocks(page)) added |= sink.Add(text, new SourceLocator(Page: number));
+                if (added) textPages++;
+            }
+
+            if (textPages == 0)
+            {
+                if (garbledPages > 0)
+                    throw new ExtractionException(ExtractionFailure.Garbled, GarbledMessage);
+                if (scannedPages > 0)
+                    throw new ExtractionException(ExtractionFailure.NoTextLayer, NoTextLayerMessage);
+                if (brokenPages > 0)
+                    throw new ExtractionException(ExtractionFailure.Corrupt, ZipGuard.CorruptMessage);
+            }
+
+            string? title = null;
+            try
+            {
+                title = document.Information?.Title;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Broken info dictionaries are common and harmless.
+            }
+            return sink.ToResult(pageCount, detectedType, title);
+        }
+    }
+
+    /// <summary>Private Use Area, CJK compatibility ideographs (mis-mapped CID fonts) and U+FFFD.</summary>
+    internal static bool IsUndecodable(char c) =>
+        c is >= '\uE000' and <= '\uF8FF' or >= '\uF900' and <= '\uFAFF' or '\uFFFD';
+
+    /// <summary>Text blocks of a page in reading order.</summary>
+    private static IEnumerable<string> PageBlocks(Page page)
+    {
+        var words = page.GetWords(NearestNeighbourWordExtractor.Instance)
+            .Where(w => !string.IsNullOrWhiteSpace(w.Text))
+            .ToList();
+        if (words.Count == 0) yield break;
+
+        IReadOnlyList<TextBlock> blocks;
+        try
+        {
+            var segmented = Segmenter.GetBlocks(words);
+            blocks = UnsupervisedReadingOrderDetector.Instance.Get(segmented).ToList();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            blocks = [];
+        }
+
+        if (blocks.Count == 0)
+        {
+            // Layout analysis failed: fall back on the words in content order.
+            yield return JoinWords(words);
+            yield break;
+        }
+
+        foreach (var block in blocks)
+        {
+            var sb = new StringBuilder();
+            foreach (var line in block.TextLines)
+                AppendJoined(sb, JoinWords(line.Words));
+            yield return sb.ToString();
+        }
+    }
+
+    private static string JoinWords(IEnumerable<Word> words)
+    {
+        var sb = new StringBuilder();
+        foreach (var word in words) AppendJoined(sb, word.Text);
+        return sb.ToString();
+    }
+
+    /// <summary>Appends with a space, except between two characters of scripts written without spaces (Japanese, Chinese).</summary>
+    internal static void AppendJoined(StringBuilder sb, string? piece)
+    {
+        if (string.IsNullOrWhiteSpace(piece)) return;
+        piece = piece.Trim();
+        if (sb.Length > 0)
+        {
+            var last = sb[^1];
+            if (!(TextNormalizer.IsSpacelessScript(last) && TextNormalizer.IsSpacelessScript(piece[0]))) sb.Append(' ');
+        }
+        sb.Append(piece);
+    }
+
+    /// <summary>Runs tesseract on the page's embedded images (PdfPig cannot render pages).</summary>
+    private static bool TryOcr(Page page, int number, ExtractionSink sink)
+    {
+        var limits = sink.Limits;
+        var recognised = new StringBuilder();
+        foreach (var image in page.GetImages())
+        {
+            sink.CancellationToken.ThrowIfCancellationRequested();
+            byte[]? bytes = null;
+            string? extension = null;
+            try
+            {
+                if (image.TryGetPng(out var png))
+                {
+                    bytes = png;
+                    extension = ".png";
+                }
+                else
+                {
+                    var raw = image.RawMemory.ToArray();
+                    if (raw.Length > 3 && raw[0] == 0xFF && raw[1] == 0xD8) (bytes, extension) = (raw, ".jpg");
+                    else if (raw.Length > 12 && raw[4] == (byte)'j' && raw[5] == (byte)'P') (bytes, extension) = (raw, ".jp2");
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                bytes = null;
+            }
+            if (bytes is null || extension is null) continue;
+
+            var text = RunTesseract(bytes, extension, limits, sink.CancellationToken, out var error);
+            if (error is not null)
+            {
+                sink.Warn($"page {number}: OCR failed ({error})");
+                continue;
+            }
+            PdfExtractor.AppendJoined(recognised, text);
+        }
+        if (recognised.Length == 0) return false;
+        var added = sink.Add(recognised.ToString(), new SourceLocator(Page: number));
+        if (added) sink.Warn($"page {number}: text recognised by OCR — may contain errors");
+        return added;
+    }
+
+    private static string? RunTesseract(byte[] image, string extension, ExtractionLimits limits, CancellationToken ct, out string? error)
+    {
+        error = null;
+        var path = Path.Combine(Path.GetTempPath(), $"kp-ocr-{Guid.NewGuid():N}{extension}");
+        try
+        {
+            File.WriteAllBytes(path, image);
+            var psi = new ProcessStartInfo(limits.TesseractPath)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                StandardOutputEncoding = Encoding.UTF8,
+            };
+            psi.ArgumentList.Add(path);
+            psi.ArgumentList.Add("stdout");
+            psi.ArgumentList.Add("-l");
+            psi.ArgumentList.Add(string.IsNullOrWhiteSpace(limits.OcrLanguages) ? "eng" : limits.OcrLanguages);
+            using var process = Process.Start(psi);
+            if (process is null)
+            {
+                error = "tesseract could not be started";
+                return null;
+            }
+            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var deadline = Stopwatch.StartNew();
+            while (!process.WaitForExit(200))
+            {
+                if (ct.IsCancellationRequested || deadline.Elapsed > OcrTimeout)
+                {
+                    try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                    ct.ThrowIfCancellationRequested();
+                    error = $"timed out after {OcrTimeout.TotalSeconds:N0} s";
+                    return null;
+                }
+            }
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                var message = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .FirstOrDefault() ?? $"exit code {process.ExitCode}";
+                error = message.Length > 200 ? message[..200] : message;
+                return null;
+            }
+            return stdout.Result;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception
+                                      or InvalidOperationException)
+        {
+            error = e.Message;
+            return null;
+        }
+        finally
+        {
+            try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
