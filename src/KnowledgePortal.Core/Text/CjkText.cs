@@ -93,7 +93,10 @@ internal static class CjkText
     }
 
     /// <summary>NFKC-normalises and lower-cases (culture-invariant) text.</summary>
-    public static string Normalize(string text)
+    public static string Normalize(string text) => NormalizeKc(text).ToLowerInvariant();
+
+    /// <summary>NFKC-normalises text (full-width Latin → ASCII, half-width Katakana → full-width, …).</summary>
+    public static string NormalizeKc(string text)
     {
         if (string.IsNullOrEmpty(text)) return string.Empty;
         string n;
@@ -106,7 +109,7 @@ internal static class CjkText
             // Ill-formed UTF-16 (lone surrogates): replace them and retry.
             n = ReplaceLoneSurrogates(text).Normalize(NormalizationForm.FormKC);
         }
-        return n.ToLowerInvariant();
+        return n;
     }
 
     private static string ReplaceLoneSurrogates(string text)
