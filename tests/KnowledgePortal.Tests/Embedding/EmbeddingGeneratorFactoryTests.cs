@@ -29,6 +29,14 @@ public class EmbeddingGeneratorFactoryTests
         Assert.IsType<HashingEmbeddingGenerator>(generator);
     }
 
+    [Fact]
+    public void Create_BuiltinWithOtherDimensions_ArgumentException()
+    {
+        Assert.Throws<ArgumentException>(() => EmbeddingGeneratorFactory.Create(new EmbeddingOptions { Dimensions = 1536 }));
+        using var ok = EmbeddingGeneratorFactory.Create(new EmbeddingOptions { Dimensions = 384 });
+        Assert.IsType<HashingEmbeddingGenerator>(ok);
+    }
+
     [Theory]
     [InlineData(EmbeddingProvider.Onnx, null, null, null)]
     [InlineData(EmbeddingProvider.OpenAI, null, null, null)]

@@ -138,4 +138,13 @@ public class OnnxEmbeddingGeneratorTests
         using var generator = EmbeddingGeneratorFactory.Create(new EmbeddingOptions { Provider = EmbeddingProvider.Onnx, OnnxModelPath = folder });
         Assert.Equal("tiny", Assert.IsType<OnnxEmbeddingGenerator>(generator).ModelId);
     }
+
+    [Fact]
+    public void Create_OnnxProviderWithWrongDimensions_ArgumentException()
+    {
+        var folder = OnnxTestModel.CreateFolder("tiny");
+        var ex = Assert.Throws<ArgumentException>(() =>
+            EmbeddingGeneratorFactory.Create(new EmbeddingOptions { Provider = EmbeddingProvider.Onnx, OnnxModelPath = folder, Dimensions = 384 }));
+        Assert.Contains("produces 8", ex.Message);
+    }
 }

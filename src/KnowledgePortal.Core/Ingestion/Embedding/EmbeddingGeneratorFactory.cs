@@ -11,9 +11,10 @@ public static class EmbeddingGeneratorFactory
     /// <summary>
     /// Builds the generator for <paramref name="options"/>:
     /// <list type="bullet">
-    /// <item><b>Builtin</b> → <see cref="HashingEmbeddingGenerator"/>.</item>
+    /// <item><b>Builtin</b> → <see cref="HashingEmbeddingGenerator"/> (<see cref="EmbeddingOptions.Dimensions"/>, if set, must be 384).</item>
     /// <item><b>Onnx</b> → <see cref="OnnxEmbeddingGenerator"/> over <see cref="EmbeddingOptions.OnnxModelPath"/>
-    /// (model id = <see cref="EmbeddingOptions.Model"/> or the folder name).</item>
+    /// (model id = <see cref="EmbeddingOptions.Model"/> or the folder name; <see cref="EmbeddingOptions.Dimensions"/>, if
+    /// set, must equal the model's output size).</item>
     /// <item><b>OpenAI</b> / <b>OpenAICompatible</b> → the OpenAI SDK's embedding client at
     /// <see cref="EmbeddingOptions.Endpoint"/> (OpenAI's default endpoint when unset for OpenAI; required for compatible
     /// servers, which may run without an API key).</item>
@@ -38,12 +39,22 @@ public static class EmbeddingGeneratorFactory
         switch (options.Provider)
         {
             case EmbeddingProvider.Builtin:
+                if (options.Dimensions is { } d && d != HashingEmbeddingGenerator.Dimensions)
+                    throw new ArgumentException(
+                        $"Embedding:Dimensions is {d}, but the built-in model always produces {HashingEmbeddingGenerator.Dimensions}; remove the setting.", nameof(options));
                 return new HashingEmbeddingGenerator();
 
             case EmbeddingProvider.Onnx:
                 if (string.IsNullOrWhiteSpace(options.OnnxModelPath))
                     throw new ArgumentException("Embedding:OnnxModelPath is required for the Onnx provider.", nameof(options));
-                return new OnnxEmbeddingGenerator(options.OnnxModelPath, new OnnxEmbeddingGeneratorOptions { ModelId = options.Model });
+                var onnx = new OnnxEmbeddingGenerator(options.OnnxModelPath, new OnnxEmbeddingGeneratorOptions { ModelId = options.Model });
+                if (options.Dimensions is { } od && od != onnx.Dimension)
+                {
+                    onnx.Dispose();
+                    throw new ArgumentException(
+                        $"Embedding:Dimensions is {od}, but the ONNX model '{onnx.ModelId}' produces {onnx.Dimension}; remove or correct the setting.", nameof(options));
+                }
+                return onnx;
 
             case EmbeddingProvider.OpenAI:
             case EmbeddingProvider.OpenAICompatible:

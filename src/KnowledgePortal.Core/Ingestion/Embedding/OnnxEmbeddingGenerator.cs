@@ -175,7 +175,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         int maxContent = _options.MaxSequenceLength - 2;
         foreach (var text in texts)
         {
-            var ids = _tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
+            // Stops encoding once maxContent tokens are produced, so very long texts cost no more than short ones.
+            var ids = _tokenizer.EncodeToIds(text, maxContent, addSpecialTokens: false, out _, out _);
             int n = Math.Min(ids.Count, maxContent);
             var withSpecials = new int[n + 2];
             withSpecials[0] = _tokenizer.ClassificationTokenId;
