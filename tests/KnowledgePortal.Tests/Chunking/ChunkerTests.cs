@@ -25,6 +25,23 @@ public class ChunkerTests
     private static string Sentences(int count, string prefix = "S") =>
         string.Join(" ", Enumerable.Range(1, count).Select(i => $"{prefix}{i} alpha beta gamma."));
 
+    /// <summary>Words plus 5 per line break: joining blocks costs more than the packer's estimate assumes.</summary>
+    private sealed class CostlyNewlineCounter : ITokenCounter
+    {
+        public int Count(string text) => new WordCounter().Count(text) + 5 * text.Count(c => c == '\n');
+    }
+
+    [Fact]
+    public void Chunk_CounterNotAdditive_ShrinksChunksAndLosesNothing()
+    {
+        var blocks = new[] { Para("a b c.", 1), Para("d e f.", 1), Para("g h i.", 1) };
+
+        var chunks = Chunker.Chunk(blocks, new ChunkingOptions { MaxTokens = 10, OverlapTokens = 0 }, new CostlyNewlineCounter());
+
+        Assert.Equal(["a b c.", "d e f.", "g h i."], chunks.Select(c => c.Text));
+        Assert.All(chunks, c => Assert.True(c.TokenCount <= 10));
+    }
+
     [Fact]
     public void Chunk_SmallBlocksSameSection_PackedIntoOneChunk()
     {

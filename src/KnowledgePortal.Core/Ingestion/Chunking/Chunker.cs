@@ -98,8 +98,19 @@ public static class Chunker
             int overlapCount = 0;
             int estimate = 0;
             int p = 0;
-            while (p < _pieces.Count)
+            while (p < _pieces.Count || current.Count > overlapCount)
             {
+                if (p == _pieces.Count)
+                {
+                    // Last chunk of the section. Emit may hand pieces back (p decreases) when the exact token count
+                    // exceeds the estimate; they are then packed into a further chunk.
+                    var last = Emit(current, overlapCount, ref p);
+                    current = p < _pieces.Count ? BuildOverlap(last, overlapBudget) : [];
+                    overlapCount = current.Count;
+                    estimate = Estimate(current);
+                    continue;
+                }
+
                 var piece = _pieces[p];
                 int candidate = estimate + Separator(current, piece) + piece.Tokens;
                 if (current.Count == 0 || candidate <= _max)
@@ -122,7 +133,6 @@ public static class Chunker
                 overlapCount = current.Count;
                 estimate = Estimate(current);
             }
-            if (current.Count > overlapCount) Emit(current, overlapCount, ref p);
         }
 
         private void AddPieces(int block, string text, int s, int e)
