@@ -1,0 +1,57 @@
+namespace KnowledgePortal.Core.Ingestion.Embedding;
+
+/// <summary>Where embeddings come from.</summary>
+public enum EmbeddingProvider
+{
+    /// <summary>Offline feature-hashing model (<see cref="HashingEmbeddingGenerator"/>); the default.</summary>
+    Builtin,
+
+    /// <summary>api.openai.com (or <see cref="EmbeddingOptions.Endpoint"/> when set).</summary>
+    OpenAI,
+
+    /// <summary>Azure OpenAI / Azure AI Foundry through its OpenAI-compatible v1 API.</summary>
+    AzureOpenAI,
+
+    /// <summary>Any server implementing the OpenAI embeddings API (vLLM, Ollama, LM Studio, …).</summary>
+    OpenAICompatible,
+
+    /// <summary>A local ONNX BERT-style model folder (<see cref="OnnxEmbeddingGenerator"/>).</summary>
+    Onnx,
+}
+
+/// <summary>Embedding settings, bound from the configuration section <see cref="SectionName"/>.</summary>
+public sealed class EmbeddingOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Embedding";
+
+    /// <summary>Default model for <see cref="EmbeddingProvider.OpenAI"/> when <see cref="Model"/> is not set.</summary>
+    public const string DefaultOpenAIModel = "text-embedding-3-small";
+
+    public EmbeddingProvider Provider { get; set; } = EmbeddingProvider.Builtin;
+
+    /// <summary>Model name; for Azure OpenAI the deployment name; for ONNX an optional model id (default: folder name).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Base URL: required for AzureOpenAI (<c>https://{resource}.openai.azure.com</c>) and OpenAICompatible
+    /// (e.g. <c>http://localhost:11434/v1</c>); optional for OpenAI.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>API key, already resolved by the caller (from a secret store); never logged.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Requested vector size for models that support shortening (text-embedding-3-*); null = model default.</summary>
+    public int? Dimensions { get; set; }
+
+    /// <summary>Folder with model.onnx and vocab.txt, for <see cref="EmbeddingProvider.Onnx"/>.</summary>
+    public string? OnnxModelPath { get; set; }
+
+    /// <summary>Texts per embedding request.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Retries of transient HTTP failures (429, 5xx, timeouts) per request.</summary>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>Timeout of a single HTTP attempt, in seconds.</summary>
+    public int TimeoutSeconds { get; set; } = 60;
+}
