@@ -1,3 +1,5 @@
+using KnowledgePortal.Core.Answering;
+using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Web.Api;
 using KnowledgePortal.Web.Auth;
 using KnowledgePortal.Web.Cli;
@@ -15,12 +17,15 @@ builder.AddPortalAuthentication();
 builder.AddPortalUi();
 builder.Services.AddValidatedOptions<PortalOptions>(PortalOptions.Section);
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 try
 {
     var seedDemo = args.Contains("--seed-demo") || app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.SeedDemo;
     await app.Services.InitializeDatabaseAsync(seedDemo);
+    await app.Services.GetRequiredService<ProviderCatalog>().SyncFromConfigurationAsync();
+    await app.Services.GetRequiredService<EmbeddingIndexManager>().EnsureIndexAsync();
     if (seedDemo) await app.Services.SeedDemoDocumentsAsync();
 }
 catch (OptionsValidationException ex)
@@ -45,6 +50,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapOpenApi().RequireAuthorization();
 app.MapCultureEndpoint();
 app.MapPortalAccountEndpoints(mode);
 app.MapPortalApi();

@@ -807,6 +807,11 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("heading_path");
 
+                    b.Property<string>("IndexText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("index_text");
+
                     b.Property<Guid>("JobId")
                         .HasColumnType("uuid")
                         .HasColumnName("job_id");

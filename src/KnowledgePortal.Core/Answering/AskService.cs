@@ -101,7 +101,7 @@ public sealed partial class AskService(
             string? failure = null;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(o.RequestTimeoutSeconds));
-            await using var stream = StreamModelAsync(profile, prompt, chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
+            await using var stream = StreamModelAsync(profile, prompt.ToList(), chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
             while (true)
             {
                 ChatResponseUpdate? update = null;

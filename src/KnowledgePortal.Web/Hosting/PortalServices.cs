@@ -6,6 +6,7 @@ using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Auth;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ public static class PortalServices
         services.AddValidatedOptions<AnsweringOptions>(AnsweringOptions.Section)
             .Validate(o => o.Providers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Providers.Count,
                 "Answering:Providers has two profiles with the same Name");
-        services.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.Section)
+        services.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.SectionName)
             .Validate(o => o.Provider != EmbeddingProvider.Onnx || Directory.Exists(o.OnnxModelPath),
                 "Embedding:OnnxModelPath must name a folder holding model.onnx and vocab.txt when Embedding:Provider is Onnx")
             .Validate(o => o.Provider is EmbeddingProvider.Builtin or EmbeddingProvider.Onnx || !string.IsNullOrWhiteSpace(o.Model),
@@ -45,12 +46,12 @@ public static class PortalServices
             var generator = sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
             var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
-            var id = o.ModelKey ?? metadata?.DefaultModelId ?? o.Model ?? "unknown";
+            var id = metadata?.DefaultModelId ?? o.Model ?? "unknown";
             var dimension = metadata?.DefaultModelDimensions ?? o.Dimensions
-                ?? throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions),
+                ?? throw new OptionsValidationException(EmbeddingOptions.SectionName, typeof(EmbeddingOptions),
                     ["Embedding:Dimensions is required for this embedding provider"]);
             if (!EmbeddingModelInfo.IsSafeId(id))
-                throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions),
+                throw new OptionsValidationException(EmbeddingOptions.SectionName, typeof(EmbeddingOptions),
                     [$"Embedding model id '{id}' may contain only letters, digits and - _ . : /"]);
             return new EmbeddingModelInfo(id, dimension);
         });

@@ -75,7 +75,7 @@ internal static class XlsxExtractor
                 if (reader.IsStartElement) phoneticDepth++;
                 if (reader.IsEndElement) phoneticDepth--;
             }
-            else if (type == typeof(Text) && reader.IsStartElement && phoneticDepth == 0 && current is not null)
+            else if (type == typeof(DocumentFormat.OpenXml.Spreadsheet.Text) && reader.IsStartElement && phoneticDepth == 0 && current is not null)
             {
                 var text = reader.GetText();
                 total += text.Length;
@@ -170,7 +170,7 @@ internal static class XlsxExtractor
                 if (reader.IsStartElement) phoneticDepth++;
                 if (reader.IsEndElement) phoneticDepth--;
             }
-            else if (type == typeof(Text) && reader.IsStartElement && inInline && phoneticDepth == 0)
+            else if (type == typeof(DocumentFormat.OpenXml.Spreadsheet.Text) && reader.IsStartElement && inInline && phoneticDepth == 0)
             {
                 inline?.Append(reader.GetText());
             }

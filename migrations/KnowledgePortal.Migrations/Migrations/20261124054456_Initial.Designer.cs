@@ -14,7 +14,7 @@ using Pgvector;
 namespace KnowledgePortal.Migrations.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261124052736_Initial")]
+    [Migration("20261124054456_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -809,6 +809,11 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.Property<string>("HeadingPath")
                         .HasColumnType("text")
                         .HasColumnName("heading_path");
+
+                    b.Property<string>("IndexText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("index_text");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("uuid")

@@ -482,6 +482,7 @@ namespace KnowledgePortal.Migrations.Migrations
                     heading_path = table.Column<string>(type: "text", nullable: true),
                     token_count = table.Column<int>(type: "integer", nullable: false),
                     content_hash = table.Column<string>(type: "text", nullable: false),
+                    index_text = table.Column<string>(type: "text", nullable: false),
                     embedding = table.Column<Vector>(type: "vector", nullable: true),
                     embedding_model = table.Column<string>(type: "text", nullable: true),
                     embedding_dimension = table.Column<int>(type: "integer", nullable: true)

@@ -1,0 +1,30 @@
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Core.Ingestion;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePortal.Web.Hosting;
+
+public static class DemoSeeding
+{
+    /// <summary>
+    /// Queues the generated demo files through the normal intake as the system identity. The bytes are deterministic,
+    /// so a second run finds every file unchanged and queues nothing.
+    /// </summary>
+    public static async Task SeedDemoDocumentsAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
+        var collections = await db.Collections.ToDictionaryAsync(c => c.Name, c => c.Id, ct);
+        var system = UserAccess.System(collections.Values.ToArray());
+        var intake = services.GetRequiredService<DocumentIntake>();
+        var queued = 0;
+        foreach (var file in DemoDocuments.All())
+        {
+            if (!collections.TryGetValue(file.Collection, out var collectionId)) continue;
+            var result = await intake.UploadAsync(system, collectionId, file.FileName, file.Content, ct);
+            if (result.Outcome is IntakeOutcome.Queued or IntakeOutcome.NewVersion) queued++;
+        }
+        if (queued > 0) Console.WriteLine($"Demo content: {queued} documents queued for indexing.");
+    }
+}
