@@ -15,7 +15,7 @@ public static partial class ExtractiveAnswerer
     public const string JapaneseNoSources = "閲覧可能な資料に、この質問に該当する箇所は見つかりませんでした。";
 
     /// <summary>Only the best-ranked sources are searched for sentences.</summary>
-    public const int MaxSourcesConsidered = 5;
+    public const int MaxSourcesConsidered = 8;
 
     /// <summary>Longer sentences are cut (with "…").</summary>
     public const int MaxSentenceLength = 300;

@@ -4,6 +4,7 @@ using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -27,7 +28,8 @@ public sealed class HybridRetriever(
     NpgsqlDataSource dataSource,
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     EmbeddingModelInfo model,
-    IOptions<RetrievalOptions> options)
+    IOptions<RetrievalOptions> options,
+    IMemoryCache cache)
 {
     public async Task<RetrievalResult> SearchAsync(UserAccess user, SearchRequest request, CancellationToken ct = default)
     {
@@ -39,7 +41,7 @@ public sealed class HybridRetriever(
         var expansions = request.Expansions ?? [];
         var embedText = expansions.Count == 0 ? request.Query : request.Query + " " + string.Join(" ", expansions);
         var queryVector = (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
-        var tsQuery = SearchText.ToTsQuery(request.Query, expansions);
+        var termGroups = SearchText.ToTsQueryGroups(request.Query, expansions);
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -48,7 +50,8 @@ public sealed class HybridRetriever(
         var exact = !useIndex || visible < o.ExactScanBelowVisibleChunks;
 
         var vectorHits = await VectorCandidatesAsync(conn, user.GroupIds, request.CollectionIds, queryVector, o.VectorCandidates, exact, ct);
-        var keywordHits = tsQuery is null ? [] : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, tsQuery, o.KeywordCandidates, ct);
+        var keywordHits = termGroups.Count == 0 ? []
+            : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, termGroups, o.KeywordCandidates, ct);
 
         var fused = Fuse(vectorHits, keywordHits, o);
         var top = fused.Take(request.TopK ?? o.TopK).ToList();
@@ -133,24 +136,67 @@ public sealed class HybridRetriever(
         return hits;
     }
 
-    private static async Task<List<(long Id, double Rank)>> KeywordCandidatesAsync(NpgsqlConnection conn, int[] groups,
-        IReadOnlyList<int>? collections, string tsQuery, int n, CancellationToken ct)
+    /// <summary>
+    /// Keyword candidates ranked by the inverse document frequency of the matched query terms (a rare "G5" outweighs a
+    /// common "salary"), with ts_rank_cd as a tie-breaker. Frequencies are counted over the chunks this user may read
+    /// only, so what others' documents contain cannot shape this user's ranking.
+    /// </summary>
+    private async Task<List<(long Id, double Rank)>> KeywordCandidatesAsync(NpgsqlConnection conn, int[] groups,
+        IReadOnlyList<int>? collections, IReadOnlyList<string> termGroups, int n, CancellationToken ct)
     {
+        var weights = await TermWeightsAsync(conn, groups, termGroups, ct);
+        var score = string.Join(" + ", termGroups.Select((_, i) => $"CASE WHEN search_vector @@ to_tsquery('simple', @t{i}) THEN @w{i} ELSE 0 END"));
         await using var cmd = new NpgsqlCommand($"""
-            SELECT id, ts_rank_cd(search_vector, query) AS rank
+            SELECT id, ({score}) + 0.1 * ts_rank_cd(search_vector, query, 32) AS rank
             FROM chunks, to_tsquery('simple', @tsq) query
             WHERE search_vector @@ query AND allowed_group_ids && @groups {CollectionFilter(collections)}
             ORDER BY rank DESC, id
             LIMIT @n
             """, conn);
-        cmd.Parameters.AddWithValue("tsq", tsQuery);
+        cmd.Parameters.AddWithValue("tsq", string.Join(" | ", termGroups));
+        for (var i = 0; i < termGroups.Count; i++)
+        {
+            cmd.Parameters.AddWithValue($"t{i}", termGroups[i]);
+            cmd.Parameters.AddWithValue($"w{i}", weights[i]);
+        }
         cmd.Parameters.AddWithValue("groups", groups);
         cmd.Parameters.AddWithValue("n", n);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
         var hits = new List<(long, double)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) hits.Add((reader.GetInt64(0), reader.GetFloat(1)));
+        while (await reader.ReadAsync(ct)) hits.Add((reader.GetInt64(0), reader.GetDouble(1)));
         return hits;
+    }
+
+    private const int FrequencyCap = 50_000;
+
+    /// <summary>BM25-style idf per term group, from capped counts over the readable chunks; cached briefly per group set.</summary>
+    private async Task<double[]> TermWeightsAsync(NpgsqlConnection conn, int[] groups, IReadOnlyList<string> termGroups, CancellationToken ct)
+    {
+        var scope = string.Join(",", groups);
+        var weights = new double[termGroups.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < termGroups.Count; i++)
+            if (cache.TryGetValue((scope, termGroups[i]), out double w)) weights[i] = w; else missing.Add(i);
+        if (missing.Count == 0) return weights;
+
+        var counts = string.Join(", ", missing.Select(i =>
+            $"(SELECT count(*) FROM (SELECT 1 FROM chunks WHERE allowed_group_ids && @groups AND search_vector @@ to_tsquery('simple', @t{i}) LIMIT {FrequencyCap}) x)"));
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT (SELECT count(*) FROM (SELECT 1 FROM chunks WHERE allowed_group_ids && @groups LIMIT {FrequencyCap}) n), {counts}", conn);
+        cmd.Parameters.AddWithValue("groups", groups);
+        foreach (var i in missing) cmd.Parameters.AddWithValue($"t{i}", termGroups[i]);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var total = reader.GetInt64(0);
+        for (var k = 0; k < missing.Count; k++)
+        {
+            var df = reader.GetInt64(k + 1);
+            var idf = Math.Log(1 + (total - df + 0.5) / (df + 0.5));
+            weights[missing[k]] = idf;
+            cache.Set((scope, termGroups[missing[k]]), idf, TimeSpan.FromMinutes(5));
+        }
+        return weights;
     }
 
     internal sealed record FusedHit(long ChunkId, double Score, double Similarity, int? VectorRank, int? KeywordRank);

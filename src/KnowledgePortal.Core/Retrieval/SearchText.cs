@@ -129,7 +129,30 @@ public static class SearchText
         normalized
             .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             .SelectMany(t => t.Split(TermSeparators, StringSplitOptions.RemoveEmptyEntries))
+            .SelectMany(SplitAtHiragana)
             .ToList();
+
+    /// <summary>
+    /// Japanese questions have no spaces: "有給休暇の申請はいつまでに" would otherwise be one term whose bigrams must all
+    /// match. Hiragana runs (particles, okurigana) separate the content words (kanji / katakana / Latin) instead.
+    /// A term written only in hiragana stays whole.
+    /// </summary>
+    private static IEnumerable<string> SplitAtHiragana(string term)
+    {
+        static bool IsHiragana(char c) => c is >= '\u3041' and <= '\u309F';
+        if (term.All(IsHiragana) || !term.Any(IsHiragana)) { yield return term; yield break; }
+        var start = -1;
+        for (var i = 0; i <= term.Length; i++)
+        {
+            var boundary = i == term.Length || IsHiragana(term[i]);
+            if (!boundary && start < 0) start = i;
+            else if (boundary && start >= 0) { yield return term[start..i]; start = -1; }
+        }
+    }
+
+    /// <summary>The OR-ed groups of <see cref="ToTsQuery"/>, one tsquery each, so retrieval can weight rare terms higher.</summary>
+    public static IReadOnlyList<string> ToTsQueryGroups(string query, IEnumerable<string>? expansions = null) =>
+        ToTsQuery(query, expansions) is { } q ? q.Split(" | ") : [];
 
     /// <summary>Lexemes of one term; CJK single characters are marked as prefix lexemes with a trailing ":*".</summary>
     private static List<string> TermLexemes(string term, bool dropStopWords)

@@ -31,8 +31,15 @@ public static partial class PortalCli
         {
             Args = parsed.HostArgs,
             ContentRootPath = parsed.Get("contentRoot") ?? AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production",
         });
-        builder.Logging.SetMinimumLevel(parsed.Has("verbose") ? LogLevel.Information : LogLevel.Warning);
+        // Scripts read stdout; the console logger keeps to warnings unless --verbose (and worker mode) ask for more.
+        var level = parsed.Has("verbose") || args[0] == "worker" ? LogLevel.Information : LogLevel.Warning;
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft", level);
+        builder.Logging.AddFilter("KnowledgePortal", level);
         builder.AddPortalDatabase();
         builder.AddPortalCore(runWorker: args[0] == "worker");
         using var host = builder.Build();

@@ -67,6 +67,7 @@ public static class PortalServices
             services.AddHostedService<ReembedWorker>();
         }
 
+        services.AddMemoryCache();
         services.AddSingleton<HybridRetriever>();
         services.AddSingleton<SourceAccess>();
         services.AddDataProtection().SetApplicationName("KnowledgePortal");

@@ -56,11 +56,18 @@ public static class Chunker
             var key = SectionKey(blocks[i]);
             int j = i + 1;
             while (j < blocks.Count && SectionKey(blocks[j]) == key) j++;
-            new SectionChunker(blocks, i, j, options, counter, drafts).Run();
+            // A section holding only its own heading (a chapter title directly followed by a sub-heading) adds no
+            // passage of its own: the heading lives on in the sub-sections' context.
+            if (!(j - i == 1 && IsOwnHeading(blocks[i]) && j < blocks.Count && blocks[j].Locator.BoundaryKey == blocks[i].Locator.BoundaryKey))
+                new SectionChunker(blocks, i, j, options, counter, drafts).Run();
             i = j;
         }
-        return drafts;
+        return drafts.Select((d, n) => d with { Ordinal = n }).ToList();
     }
+
+    private static bool IsOwnHeading(ExtractedBlock b) =>
+        b.Locator.HeadingPath is { Length: > 0 } path
+        && string.Equals(path.Split(" > ")[^1].Trim(), b.Text.Trim(), StringComparison.Ordinal);
 
     private static (string Boundary, string Heading, string Context) SectionKey(ExtractedBlock b) =>
         (b.Locator.BoundaryKey, b.Locator.HeadingPath ?? "", ContextOf(b) ?? "");
