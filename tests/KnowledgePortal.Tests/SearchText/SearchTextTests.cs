@@ -52,9 +52,15 @@ public class SearchTextTests
     [Fact]
     public void ToTsQuery_JapaneseTerm_BigramsAnded()
     {
-        Assert.Equal(
-            "('有給' & '給休' & '休暇' & '暇の' & 'の申' & '申請' & '請方' & '方法')",
-            SearchText.ToTsQuery("有給休暇の申請方法"));
+        Assert.Equal("('有給' & '給休' & '休暇')", SearchText.ToTsQuery("有給休暇"));
+    }
+
+    [Fact]
+    public void ToTsQuery_JapaneseQuestion_SplitsContentWordsAtParticles()
+    {
+        Assert.Equal("('有給' & '給休' & '休暇') | ('申請' & '請方' & '方法')", SearchText.ToTsQuery("有給休暇の申請方法"));
+        Assert.Equal("('有給' & '給休' & '休暇') | '申請'", SearchText.ToTsQuery("有給休暇の申請はいつまでに?"));
+        Assert.Equal("('いつ' & 'つま' & 'まで')", SearchText.ToTsQuery("いつまで"));
     }
 
     [Fact]
@@ -87,7 +93,7 @@ public class SearchTextTests
     public void ToTsQuery_PunctuatedTerm_LexemesAnded()
     {
         Assert.Equal("('wi' & 'fi') | 'setup'", SearchText.ToTsQuery("wi-fi setup"));
-        Assert.Equal("('windows11' & 'の設' & '設定')", SearchText.ToTsQuery("Windows11の設定"));
+        Assert.Equal("'windows11' | '設定'", SearchText.ToTsQuery("Windows11の設定"));
     }
 
     [Fact]

@@ -1,0 +1,75 @@
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Web.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace KnowledgePortal.Tests.Infrastructure;
+
+/// <summary>
+/// The portal's real service graph (same Add… extensions as Program.cs and the CLI) over a test database,
+/// without the web host. Settings override appsettings, e.g. ["Ingestion:FileTimeoutSeconds"] = "1".
+/// </summary>
+public sealed class TestServices : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestServices(IHost host, TestDb db)
+    {
+        _host = host;
+        Db = db;
+    }
+
+    public TestDb Db { get; }
+    public IServiceProvider Services => _host.Services;
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    public static async Task<TestServices> StartAsync(string purpose, IDictionary<string, string?>? settings = null, bool seedDemo = true)
+    {
+        var db = await TestDatabase.CreateAsync(purpose);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Portal"] = db.ConnectionString,
+            ["Ingestion:LeaseSeconds"] = "30",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.AddPortalDatabase();
+        builder.AddPortalCore(runWorker: false);
+        var host = builder.Build();
+        await host.Services.InitializeDatabaseAsync(seedDemo);
+        return new TestServices(host, db);
+    }
+
+    /// <summary>The effective access of a demo user, resolved like a sign-in.</summary>
+    public Task<UserAccess> UserAsync(string demoUser) =>
+        Get<AccessResolver>().ResolveAsync(DemoData.FindUser(demoUser)!.ToIdentity());
+
+    public async Task<UserAccess> SystemAsync()
+    {
+        await using var db = Db.CreateContext();
+        return UserAccess.System(db.Collections.Select(c => c.Id).ToArray());
+    }
+
+    public async Task<int> CollectionIdAsync(string name)
+    {
+        await using var db = Db.CreateContext();
+        return db.Collections.Single(c => c.Name == name).Id;
+    }
+
+    /// <summary>Works the ingestion queue in this process until it is empty.</summary>
+    public async Task DrainQueueAsync(CancellationToken ct = default)
+    {
+        var worker = Get<KnowledgePortal.Core.Ingestion.IngestionWorker>();
+        while (await worker.ProcessNextAsync("test-worker", ct)) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        await Db.DisposeAsync();
+    }
+}
