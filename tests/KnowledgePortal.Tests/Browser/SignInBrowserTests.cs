@@ -9,7 +9,7 @@ public class SignInBrowserTests(PortalFixture fixture)
     private async Task<IReadOnlyList<string>> VisibleCollectionsAsync(string user)
     {
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, user);
-        await page.GotoAsync("/documents");
+        await Infrastructure.Browser.GotoAsync(page, "/documents");
         await page.Locator("[data-testid=collection-name]").First.WaitForAsync();
         var names = await page.Locator("[data-testid=collection-name]").AllInnerTextsAsync();
         await page.Context.CloseAsync();
@@ -46,7 +46,7 @@ public class SignInBrowserTests(PortalFixture fixture)
     public async Task CultureSwitch_Japanese_ShowsJapaneseNavigation()
     {
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff");
-        await page.GotoAsync("/culture/set?culture=ja&redirectUri=/documents");
+        await Infrastructure.Browser.GotoAsync(page, "/culture/set?culture=ja&redirectUri=/documents");
         await page.GetByText("閲覧できるコレクション").WaitForAsync();
         await page.Context.CloseAsync();
     }

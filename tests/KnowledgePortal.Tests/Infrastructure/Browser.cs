@@ -26,10 +26,19 @@ public static class Browser
         await page.GotoAsync("/account/signin");
         await page.ClickAsync($"[data-testid=signin-{user}]");
         await page.WaitForURLAsync(u => !u.Contains("/account/signin"));
-        // Interactive pages are ready once the Blazor circuit has connected.
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await WaitInteractiveAsync(page);
         return page;
     }
+
+    /// <summary>Navigates and waits until the Blazor circuit is connected, so clicks reach their handlers.</summary>
+    public static async Task GotoAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await WaitInteractiveAsync(page);
+    }
+
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 }
 
 /// <summary>One portal process and one browser shared by the browser tests of a collection.</summary>
