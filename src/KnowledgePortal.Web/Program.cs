@@ -22,6 +22,8 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 try
 {
+    // Validate every bound options class now, so a bad setting stops the start with one line (not a logged stack trace).
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
     var seedDemo = args.Contains("--seed-demo") || app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.SeedDemo;
     await app.Services.InitializeDatabaseAsync(seedDemo);
     await app.Services.GetRequiredService<ProviderCatalog>().SyncFromConfigurationAsync();

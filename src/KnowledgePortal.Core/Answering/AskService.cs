@@ -55,13 +55,15 @@ public sealed partial class AskService(
         var session = await LoadOrCreateSessionAsync(user, request.SessionId, question, ct);
         if (session is null) { yield return new AskFailed("This conversation does not exist or is not yours."); yield break; }
         var history = session.Messages.OrderBy(m => m.CreatedAt).TakeLast(o.HistoryTurns * 2).Select(m => (m.Role, m.Content)).ToList();
-
-        var standalone = QueryRewriter.HeuristicStandalone(question, history) ?? question;
-        var expansions = GlossaryExpander.Expand(standalone, await GlossaryAsync(ct));
-        var retrieval = await retriever.SearchAsync(user, new SearchRequest(standalone, expansions, request.CollectionIds), ct);
+        // Earlier answers carry their sources' labels: history goes only to a model cleared for all of them.
+        var historySensitivity = await HistorySensitivityAsync(session, ct);
 
         var enabled = await providers.EnabledAsync(ct);
         var chosen = ProviderCatalog.Choose(enabled, request.Provider, o.DefaultProvider);
+        var standalone = await StandaloneQuestionAsync(question, history, chosen, historySensitivity, ct);
+        var expansions = GlossaryExpander.Expand(standalone, await GlossaryAsync(ct));
+        var retrieval = await retriever.SearchAsync(user, new SearchRequest(standalone, expansions, request.CollectionIds), ct);
+
         var decision = SensitivityRouter.Route(retrieval.Passages, ProviderCatalog.ToChoice(chosen), enabled.Select(ProviderCatalog.ToChoice).ToList());
         var profile = enabled.FirstOrDefault(p => p.Name == decision.Provider.Name) ?? chosen;
         var sources = decision.Passages;
@@ -89,7 +91,7 @@ public sealed partial class AskService(
         }
         else
         {
-            var prompt = PromptBuilder.Build(question, sources, language, history);
+            var prompt = PromptBuilder.Build(question, sources, language, historySensitivity <= profile.MaxSensitivity ? history : null);
             var chatOptions = new ChatOptions
             {
                 Temperature = profile.Temperature,
@@ -156,6 +158,45 @@ public sealed partial class AskService(
         var usageRecord = new AskUsage(inputTokens, outputTokens, estimated, cost, firstTokenMs, (int)total.ElapsedMilliseconds);
         var messageId = await SaveAsync(user, session.Id, question, clean, citations, profile, route, answered, usageRecord, sources, ct);
         yield return new AskCompleted(session.Id, messageId, clean, citations, profile.Name, profile.Model, route, answered, usageRecord, notice);
+    }
+
+    /// <summary>
+    /// A follow-up ("and for part-timers?") becomes a stand-alone query: by the chosen model when it may see the
+    /// conversation, else by the heuristic (previous question's key terms).
+    /// </summary>
+    private async Task<string> StandaloneQuestionAsync(string question, List<(string Role, string Content)> history,
+        ProviderProfile chosen, SensitivityLabel historySensitivity, CancellationToken ct)
+    {
+        if (history.Count == 0 || !QueryRewriter.LooksLikeFollowUp(question)) return question;
+        if (chosen.Kind != ProviderKind.Extractive && historySensitivity <= chosen.MaxSensitivity)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(15, options.Value.RequestTimeoutSeconds)));
+                using var client = providers.CreateChatClient(chosen);
+                var reply = await client.GetResponseAsync(QueryRewriter.BuildRewritePrompt(question, history).ToList(),
+                    new ChatOptions { Temperature = 0, MaxOutputTokens = 120 }, timeout.Token);
+                return QueryRewriter.CleanRewrite(reply.Text, question);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogInformation("Query rewrite by {Provider} failed ({Error}); using the heuristic", chosen.Name, ex.GetType().Name);
+            }
+        }
+        return QueryRewriter.HeuristicStandalone(question, history) ?? question;
+    }
+
+    /// <summary>The highest label among the passages earlier answers of this session were built from (Secret if one is gone).</summary>
+    private async Task<SensitivityLabel> HistorySensitivityAsync(ChatSession session, CancellationToken ct)
+    {
+        if (session.Messages.Count == 0) return SensitivityLabel.Public;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var messageIds = session.Messages.Select(m => m.Id).ToList();
+        var chunkIds = await db.MessageCitations.Where(c => messageIds.Contains(c.MessageId)).Select(c => c.ChunkId).Distinct().ToListAsync(ct);
+        if (chunkIds.Count == 0) return SensitivityLabel.Public;
+        var labels = await db.Chunks.Where(c => chunkIds.Contains(c.Id)).Select(c => c.Sensitivity).ToListAsync(ct);
+        return labels.Count < chunkIds.Count ? SensitivityLabel.Secret : labels.Max();
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamModelAsync(ProviderProfile profile, IList<Microsoft.Extensions.AI.ChatMessage> prompt,

@@ -26,9 +26,12 @@ public sealed class TestServices : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<TestServices> StartAsync(string purpose, IDictionary<string, string?>? settings = null, bool seedDemo = true)
+    public static async Task<TestServices> StartAsync(string purpose, IDictionary<string, string?>? settings = null, bool seedDemo = true) =>
+        await StartAsync(await TestDatabase.CreateAsync(purpose), settings, seedDemo);
+
+    /// <summary>A second service graph over an existing database, e.g. the same data with another embedding model.</summary>
+    public static async Task<TestServices> StartAsync(TestDb db, IDictionary<string, string?>? settings = null, bool seedDemo = true)
     {
-        var db = await TestDatabase.CreateAsync(purpose);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
         var config = new Dictionary<string, string?>
         {
@@ -66,6 +69,9 @@ public sealed class TestServices : IAsyncDisposable
         var worker = Get<KnowledgePortal.Core.Ingestion.IngestionWorker>();
         while (await worker.ProcessNextAsync("test-worker", ct)) { }
     }
+
+    /// <summary>Stops the services but keeps the database (for a second graph over the same data).</summary>
+    public void StopKeepingDatabase() => _host.Dispose();
 
     public async ValueTask DisposeAsync()
     {
