@@ -52,27 +52,32 @@ public sealed class ProviderProfileInput
         MaxOutputTokens = v.MaxOutputTokens, ContextWindow = v.ContextWindow, Enabled = v.Enabled, IsDefault = v.IsDefault,
     };
 
-    /// <summary>Problems with the settings, in English (empty when valid).</summary>
+    /// <summary>
+    /// Problems with the settings as codes (empty when valid): NameRequired, NameTooLong, UnknownValue,
+    /// EndpointInvalid (not http(s), or has credentials, query or fragment: keys never go in the URL), EndpointRequired,
+    /// ModelRequired, PriceRange, TemperatureRange, TopPRange, MaxOutputTokensRange, ContextWindowRange,
+    /// MaxOutputTokensTooLarge. The UI shows them as "Provider" + code.
+    /// </summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Name)) problems.Add("Name is required.");
-        else if (Name.Trim().Length > AccessAdministration.MaxNameLength) problems.Add("Name is too long.");
-        if (!Enum.IsDefined(Kind) || !Enum.IsDefined(Location) || !Enum.IsDefined(MaxSensitivity)) problems.Add("Unknown kind, location or label.");
+        if (string.IsNullOrWhiteSpace(Name)) problems.Add("NameRequired");
+        else if (Name.Trim().Length > AccessAdministration.MaxNameLength) problems.Add("NameTooLong");
+        if (!Enum.IsDefined(Kind) || !Enum.IsDefined(Location) || !Enum.IsDefined(MaxSensitivity)) problems.Add("UnknownValue");
         if (!string.IsNullOrWhiteSpace(Endpoint) &&
             (!Uri.TryCreate(Endpoint.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) ||
              !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment)))
-            problems.Add("Endpoint must be an http(s) URL without credentials or query string (keys never go in the URL).");
+            problems.Add("EndpointInvalid");
         if (Kind is ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible && string.IsNullOrWhiteSpace(Endpoint))
-            problems.Add("This kind of provider needs an endpoint.");
-        if (Kind != ProviderKind.Extractive && string.IsNullOrWhiteSpace(Model)) problems.Add("A model (or deployment) name is required.");
+            problems.Add("EndpointRequired");
+        if (Kind != ProviderKind.Extractive && string.IsNullOrWhiteSpace(Model)) problems.Add("ModelRequired");
         if (InputPricePerMillion < 0 || OutputPricePerMillion < 0 || InputPricePerMillion > 1_000_000 || OutputPricePerMillion > 1_000_000)
-            problems.Add("Prices must be between 0 and 1,000,000 per million tokens.");
-        if (!(Temperature >= 0 && Temperature <= 2)) problems.Add("Temperature must be between 0 and 2.");
-        if (!(TopP > 0 && TopP <= 1)) problems.Add("Top-p must be greater than 0 and at most 1.");
-        if (MaxOutputTokens is < 1 or > 1_000_000) problems.Add("Max output tokens must be between 1 and 1,000,000.");
-        if (ContextWindow is < 256 or > 10_000_000) problems.Add("Context window must be between 256 and 10,000,000 tokens.");
-        if (MaxOutputTokens >= ContextWindow) problems.Add("Max output tokens must be smaller than the context window.");
+            problems.Add("PriceRange");
+        if (!(Temperature >= 0 && Temperature <= 2)) problems.Add("TemperatureRange");
+        if (!(TopP > 0 && TopP <= 1)) problems.Add("TopPRange");
+        if (MaxOutputTokens is < 1 or > 1_000_000) problems.Add("MaxOutputTokensRange");
+        if (ContextWindow is < 256 or > 10_000_000) problems.Add("ContextWindowRange");
+        if (MaxOutputTokens >= ContextWindow) problems.Add("MaxOutputTokensTooLarge");
         return problems;
     }
 }
