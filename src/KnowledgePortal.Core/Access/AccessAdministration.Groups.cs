@@ -99,9 +99,14 @@ public sealed partial class AccessAdministration
         }, AdminResult.Fail, ct);
     }
 
-    /// <summary>Maps a groups-claim or roles-claim value to the group. The next question already resolves it.</summary>
+    /// <summary>
+    /// Maps a groups-claim or roles-claim value to the group. The next question already resolves it. When
+    /// <paramref name="actorIdentity"/> (the acting admin's own sign-in claims) matches the new mapping and so makes
+    /// the admin a new member of a group with collection grants, the event is audited as "access-self-grant" instead
+    /// of "group-mapping-add".
+    /// </summary>
     public async Task<AdminResult<int>> AddMappingAsync(UserAccess actor, int groupId, GroupMappingKind kind, string value,
-        CancellationToken ct = default)
+        ExternalIdentity? actorIdentity = null, CancellationToken ct = default)
     {
         RequireAdmin(actor);
         value = (value ?? "").Trim();
@@ -118,12 +123,22 @@ public sealed partial class AccessAdministration
             var mapping = new GroupMapping { GroupId = groupId, Kind = kind, Value = value };
             db.GroupMappings.Add(mapping);
             await db.SaveChangesAsync(ct);
-            AuditLog.Add(db, actor.UserName, "group-mapping-add", "group", Id(groupId),
-                new { group = group.Name, mappingId = mapping.Id, kind = kind.ToString(), value });
+
+            var collections = await db.CollectionAccess.Where(a => a.GroupId == groupId)
+                .Join(db.Collections, a => a.CollectionId, c => c.Id, (a, c) => c.Name).OrderBy(n => n).ToListAsync(ct);
+            var selfGrant = collections.Count > 0 && !actor.GroupIds.Contains(groupId) && MatchesIdentity(actorIdentity, kind, value);
+            AuditLog.Add(db, actor.UserName, selfGrant ? "access-self-grant" : "group-mapping-add", "group", Id(groupId),
+                new { group = group.Name, mappingId = mapping.Id, kind = kind.ToString(), value, via = "mapping", readableCollections = collections });
             await db.SaveChangesAsync(ct);
             return AdminResult<int>.Ok(mapping.Id);
         }, _ => AdminResult<int>.Fail(AdminErrors.MappingExists), ct);
     }
+
+    /// <summary>Whether a mapping would match these claims, exactly as <see cref="AccessResolver.Resolve"/> matches them.</summary>
+    private static bool MatchesIdentity(ExternalIdentity? identity, GroupMappingKind kind, string value) =>
+        identity is not null && (kind == GroupMappingKind.ExternalGroup
+            ? identity.GroupResolutionProblem is null && identity.Groups.Contains(value, StringComparer.OrdinalIgnoreCase)
+            : identity.Roles.Contains(value, StringComparer.OrdinalIgnoreCase));
 
     public async Task<AdminResult> RemoveMappingAsync(UserAccess actor, int mappingId, CancellationToken ct = default)
     {

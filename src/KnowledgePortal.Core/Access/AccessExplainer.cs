@@ -30,7 +30,10 @@ public enum GroupReadRule
 
 public sealed record GroupVisibility(int GroupId, string GroupName, AccessLevel? Level, bool CanRead, GroupReadRule Rule, string Explanation);
 
-/// <summary>A user who could read the document with the groups they had at their last sign-in.</summary>
+/// <summary>
+/// A user who could read the document with the groups they had at their last sign-in (judged against the chunks'
+/// stored ACL, i.e. what retrieval enforces, or the rules while the document has no chunks).
+/// </summary>
 public sealed record KnownReader(int UserId, string UserName, string DisplayName, DateTimeOffset LastSignInAt, IReadOnlyList<string> ViaGroups);
 
 /// <param name="ReadableGroupIds">The groups the rules give read access (what the chunks' ACL must hold).</param>
@@ -126,8 +129,10 @@ public static class AccessExplainer
         }
         rows = rows.OrderByDescending(r => r.CanRead).ThenBy(r => r.GroupName, StringComparer.OrdinalIgnoreCase).ToList();
 
+        // Readers are judged by what retrieval enforces: the chunks' stored ACL; the rules when nothing is indexed yet.
+        var effective = chunkAcls is { Count: > 0 } ? chunkAcls.SelectMany(a => a).Distinct().ToArray() : readable;
         var readers = users
-            .Select(u => (User: u, Via: u.GroupIds.Intersect(readable).Select(Name).Order(StringComparer.OrdinalIgnoreCase).ToList()))
+            .Select(u => (User: u, Via: u.GroupIds.Intersect(effective).Select(Name).Order(StringComparer.OrdinalIgnoreCase).ToList()))
             .Where(x => x.Via.Count > 0)
             .OrderBy(x => x.User.UserName, StringComparer.OrdinalIgnoreCase)
             .Select(x => new KnownReader(x.User.Id, x.User.UserName, x.User.DisplayName, x.User.LastSignInAt, x.Via))

@@ -283,6 +283,24 @@ public class AccessAdministrationTests
     }
 
     [Fact]
+    public async Task AddMapping_ActorsOwnClaimToGroupWithGrants_AuditedAsSelfGrant()
+    {
+        await using var world = await AdminWorld.CreateAsync("mapself");
+        var adminClaims = new ExternalIdentity("dev:admin", "admin", "Admin", null, ["Staff", "Engineering"], ["Admin"]);
+
+        // Mapping the admin's own "Engineering" group claim to HR would let them read HR policies.
+        var self = await world.Admin.AddMappingAsync(world.AdminActor, world.Hr, GroupMappingKind.ExternalGroup, "engineering", adminClaims);
+        var other = await world.Admin.AddMappingAsync(world.AdminActor, world.Hr, GroupMappingKind.ExternalGroup, "hr-team", adminClaims);
+
+        Assert.True(self.Succeeded, self.Error);
+        Assert.True(other.Succeeded, other.Error);
+        var audit = Assert.Single(await world.AuditAsync("access-self-grant"));
+        Assert.Equal("group", audit.TargetType);
+        Assert.Contains("HR policies", audit.Details);
+        Assert.Single(await world.AuditAsync("group-mapping-add"));
+    }
+
+    [Fact]
     public async Task UpdateGroup_GrantsAdminRole_MembersBecomeAdminsAtNextResolve()
     {
         await using var world = await AdminWorld.CreateAsync("grouprole");

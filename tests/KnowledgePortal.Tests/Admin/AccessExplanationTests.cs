@@ -57,15 +57,20 @@ public class AccessExplanationTests
     }
 
     [Fact]
-    public void WhoCanSee_ChunkAclDiffersFromRules_ReportsOutOfSync()
+    public void WhoCanSee_ChunkAclDiffersFromRules_ReportsOutOfSyncAndEnforcedReaders()
     {
         var doc = Doc(null, new GrantFact(Hr, AccessLevel.Read));
 
-        var inSync = AccessExplainer.WhoCanSee(doc, Groups, [], 2, [[Hr]]);
-        var stale = AccessExplainer.WhoCanSee(doc, Groups, [], 2, [[Hr], [Hr, Staff]]);
+        PortalUser[] users = [User("staff", Staff), User("hr", Staff, Hr)];
+
+        var inSync = AccessExplainer.WhoCanSee(doc, Groups, users, 2, [[Hr]]);
+        var stale = AccessExplainer.WhoCanSee(doc, Groups, users, 2, [[Hr], [Hr, Staff]]);
 
         Assert.True(inSync.ChunkAclInSync);
+        Assert.Equal(["hr"], inSync.Users.Select(u => u.UserName));
         Assert.False(stale.ChunkAclInSync);
+        // Known readers follow what retrieval enforces (the stored chunk ACL), so the stale grant to Staff shows.
+        Assert.Equal(["hr", "staff"], stale.Users.Select(u => u.UserName));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using KnowledgePortal.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 
 namespace KnowledgePortal.Web.Components.Pages.Admin;
@@ -20,6 +21,7 @@ public abstract class AdminPageBase : ComponentBase
     [Inject] protected IDbContextFactory<PortalDbContext> DbFactory { get; set; } = default!;
     [Inject] protected ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> Strings { get; set; } = default!;
+    [Inject] private IOptions<Hosting.AuthenticationOptions> AuthOptions { get; set; } = default!;
 
     /// <summary>The user as of page load, for display only; null while loading.</summary>
     protected UserAccess? Viewer { get; private set; }
@@ -44,6 +46,13 @@ public abstract class AdminPageBase : ComponentBase
         if (actor.IsAdmin) return actor;
         Snackbar.Add(Strings["NotAllowed"], Severity.Error);
         return null;
+    }
+
+    /// <summary>The signed-in admin's own claims, so a change that would grant them access can be audited as a self-grant.</summary>
+    protected async Task<ExternalIdentity> ActorIdentityAsync()
+    {
+        var principal = await CurrentUser.PrincipalAsync();
+        return PortalClaims.ToExternalIdentity(principal, AuthOptions.Value.GroupsClaim, AuthOptions.Value.RolesClaim);
     }
 
     /// <summary>Re-checks admin, runs the change and reports it; true when it succeeded.</summary>
