@@ -9,7 +9,8 @@ namespace KnowledgePortal.Core.Access;
 /// </summary>
 public static class ProviderKeys
 {
-    public const string Purpose = "KnowledgePortal.ProviderKeys";
+    /// <summary>The same purpose <see cref="Answering.ProviderCatalog"/> unprotects with.</summary>
+    public const string Purpose = Answering.ProviderCatalog.KeyProtectionPurpose;
 
     public static string Protect(IDataProtectionProvider provider, string key) =>
         provider.CreateProtector(Purpose).Protect(key);

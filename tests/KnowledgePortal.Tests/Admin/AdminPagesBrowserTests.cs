@@ -12,7 +12,7 @@ public class AdminPagesBrowserTests(PortalFixture fixture)
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "admin");
         try
         {
-            await page.GotoAsync("/admin/collections");
+            await Infrastructure.Browser.GotoAsync(page, "/admin/collections");
             await page.Locator("[data-testid=collections-table]").WaitForAsync();
             await page.Locator("[data-testid=admin-collection-name]").Nth(2).WaitForAsync();
 
@@ -32,6 +32,7 @@ public class AdminPagesBrowserTests(PortalFixture fixture)
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff");
         try
         {
+            // The refusal is rendered without the interactive layout, so there is no interactivity marker to wait for.
             await page.GotoAsync("/admin/collections");
             await page.GetByText("You are not allowed to open this page.").WaitForAsync();
 
