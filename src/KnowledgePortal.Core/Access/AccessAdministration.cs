@@ -1,0 +1,248 @@
+using KnowledgePortal.Core.Audit;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace KnowledgePortal.Core.Access;
+
+/// <summary>
+/// Every administrative change to access, groups, model providers and the audit trail. Each method refuses a
+/// non-admin actor with <see cref="UnauthorizedAccessException"/>, whatever the UI showed. A change, the chunk ACL
+/// update it implies (<see cref="AclUpdater"/>, no re-embedding) and its audit event commit in one transaction.
+/// </summary>
+public sealed partial class AccessAdministration(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IDataProtectionProvider dataProtection)
+{
+    public const int MaxNameLength = 200;
+    public const int MaxReviewIntervalDays = 3650;
+
+    // ---- collections -------------------------------------------------------------------------------------------
+
+    public async Task<AdminResult<int>> CreateCollectionAsync(UserAccess actor, string name, string? description,
+        SensitivityLabel label, int? reviewIntervalDays = null, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        if ((CheckName(ref name) ?? CheckReviewInterval(reviewIntervalDays) ?? CheckLabel(label)) is { } invalid)
+            return AdminResult<int>.Fail(invalid);
+        description = Clean(description);
+
+        return await InTransactionAsync(async db =>
+        {
+            var lower = name.ToLowerInvariant();
+            if (await db.Collections.AnyAsync(c => c.Name.ToLower() == lower, ct)) return AdminResult<int>.Fail(AdminErrors.NameTaken);
+            var collection = new Collection { Name = name, Description = description, Sensitivity = label, ReviewIntervalDays = reviewIntervalDays };
+            db.Collections.Add(collection);
+            await db.SaveChangesAsync(ct);
+            AuditLog.Add(db, actor.UserName, "collection-create", "collection", Id(collection.Id),
+                new { name, description, label = label.ToString(), reviewIntervalDays });
+            await db.SaveChangesAsync(ct);
+            return AdminResult<int>.Ok(collection.Id);
+        }, AdminResult<int>.Fail, ct);
+    }
+
+    /// <summary>Renames, relabels or changes the review interval; a label change rewrites the chunks' sensitivity.</summary>
+    public async Task<AdminResult> UpdateCollectionAsync(UserAccess actor, int id, string name, string? description,
+        SensitivityLabel label, int? reviewIntervalDays, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        if ((CheckName(ref name) ?? CheckReviewInterval(reviewIntervalDays) ?? CheckLabel(label)) is { } invalid)
+            return AdminResult.Fail(invalid);
+        description = Clean(description);
+
+        return await InTransactionAsync(async db =>
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM collections WHERE id = {id} FOR UPDATE", ct);
+            var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == id, ct);
+            if (collection is null) return AdminResult.Fail(AdminErrors.NotFound);
+            var lower = name.ToLowerInvariant();
+            if (await db.Collections.AnyAsync(c => c.Id != id && c.Name.ToLower() == lower, ct)) return AdminResult.Fail(AdminErrors.NameTaken);
+
+            var before = new { collection.Name, collection.Description, Label = collection.Sensitivity.ToString(), collection.ReviewIntervalDays };
+            var labelChanged = collection.Sensitivity != label;
+            collection.Name = name;
+            collection.Description = description;
+            collection.Sensitivity = label;
+            collection.ReviewIntervalDays = reviewIntervalDays;
+            await db.SaveChangesAsync(ct);
+            var chunksUpdated = labelChanged ? await AclUpdater.RecomputeCollectionAsync(db, id, ct) : 0;
+            AuditLog.Add(db, actor.UserName, "collection-change", "collection", Id(id), new
+            {
+                before,
+                after = new { Name = name, Description = description, Label = label.ToString(), ReviewIntervalDays = reviewIntervalDays },
+                chunksUpdated,
+            });
+            await db.SaveChangesAsync(ct);
+            return AdminResult.Ok();
+        }, AdminResult.Fail, ct);
+    }
+
+    /// <summary>Deletes a collection that holds no documents (its grants go with it).</summary>
+    public async Task<AdminResult> DeleteCollectionAsync(UserAccess actor, int id, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        return await InTransactionAsync(async db =>
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM collections WHERE id = {id} FOR UPDATE", ct);
+            var collection = await db.Collections.Include(c => c.Access).SingleOrDefaultAsync(c => c.Id == id, ct);
+            if (collection is null) return AdminResult.Fail(AdminErrors.NotFound);
+            if (await db.Documents.AnyAsync(d => d.CollectionId == id, ct)) return AdminResult.Fail(AdminErrors.CollectionNotEmpty);
+            var grants = await DescribeGrantsAsync(db, collection.Access.Select(a => (a.GroupId, a.Level)), ct);
+            db.Collections.Remove(collection);
+            AuditLog.Add(db, actor.UserName, "collection-delete", "collection", Id(id),
+                new { collection.Name, Label = collection.Sensitivity.ToString(), grants });
+            await db.SaveChangesAsync(ct);
+            return AdminResult.Ok();
+        }, AdminResult.Fail, ct);
+    }
+
+    /// <summary>
+    /// Replaces the collection's grants. Any level gives read access; Manage also lets knowledge managers in the
+    /// group curate documents. Audited as "access-self-grant" when one of the acting admin's own groups gains
+    /// access it did not have, else "access-change"; the details hold the grants before and after.
+    /// </summary>
+    public async Task<AdminResult> SetGrantsAsync(UserAccess actor, int collectionId,
+        IReadOnlyList<(int GroupId, AccessLevel Level)> grants, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        if (grants.Select(g => g.GroupId).Distinct().Count() != grants.Count) return AdminResult.Fail(AdminErrors.DuplicateGroup);
+        if (grants.Any(g => !Enum.IsDefined(g.Level))) return AdminResult.Fail(AdminErrors.InvalidValue);
+
+        return await InTransactionAsync(async db =>
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM collections WHERE id = {collectionId} FOR UPDATE", ct);
+            var collection = await db.Collections.Include(c => c.Access).SingleOrDefaultAsync(c => c.Id == collectionId, ct);
+            if (collection is null) return AdminResult.Fail(AdminErrors.NotFound);
+            var wanted = grants.Select(g => g.GroupId).ToList();
+            if (await db.Groups.CountAsync(g => wanted.Contains(g.Id), ct) != wanted.Count) return AdminResult.Fail(AdminErrors.UnknownGroup);
+
+            var before = collection.Access.Select(a => (a.GroupId, a.Level)).OrderBy(a => a.GroupId).ToList();
+            var after = grants.OrderBy(g => g.GroupId).ToList();
+            if (before.SequenceEqual(after)) return AdminResult.Ok();
+
+            foreach (var existing in collection.Access.ToList())
+            {
+                var match = grants.FirstOrDefault(g => g.GroupId == existing.GroupId);
+                if (!wanted.Contains(existing.GroupId)) db.CollectionAccess.Remove(existing);
+                else existing.Level = match.Level;
+            }
+            foreach (var grant in grants.Where(g => collection.Access.All(a => a.GroupId != g.GroupId)))
+                db.CollectionAccess.Add(new CollectionAccess { CollectionId = collectionId, GroupId = grant.GroupId, Level = grant.Level });
+            await db.SaveChangesAsync(ct);
+            var chunksUpdated = await AclUpdater.RecomputeCollectionAsync(db, collectionId, ct);
+
+            var gained = actor.GroupIds.Intersect(after.Select(a => a.GroupId)).Except(before.Select(b => b.GroupId)).ToList();
+            AuditLog.Add(db, actor.UserName, gained.Count > 0 ? "access-self-grant" : "access-change", "collection", Id(collectionId), new
+            {
+                collection = collection.Name,
+                before = await DescribeGrantsAsync(db, before, ct),
+                after = await DescribeGrantsAsync(db, after, ct),
+                selfGranted = await GroupNamesAsync(db, gained, ct),
+                chunksUpdated,
+            });
+            await db.SaveChangesAsync(ct);
+            return AdminResult.Ok();
+        }, AdminResult.Fail, ct);
+    }
+
+    /// <summary>
+    /// Narrows one document further than its collection: only these groups (intersected with the collection's
+    /// grants) may read it. Null clears the restriction.
+    /// </summary>
+    public async Task<AdminResult> RestrictDocumentAsync(UserAccess actor, Guid documentId, int[]? groupIds, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        var restriction = groupIds?.Distinct().Order().ToArray();
+        if (restriction is { Length: 0 }) return AdminResult.Fail(AdminErrors.RestrictionEmpty);
+
+        return await InTransactionAsync(async db =>
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM documents WHERE id = {documentId} FOR UPDATE", ct);
+            var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId, ct);
+            if (document is null) return AdminResult.Fail(AdminErrors.NotFound);
+            if (restriction is not null && await db.Groups.CountAsync(g => restriction.Contains(g.Id), ct) != restriction.Length)
+                return AdminResult.Fail(AdminErrors.UnknownGroup);
+
+            var before = document.RestrictedToGroupIds;
+            if ((before is null && restriction is null) || (before is not null && restriction is not null && before.Order().SequenceEqual(restriction)))
+                return AdminResult.Ok();
+            document.RestrictedToGroupIds = restriction;
+            document.UpdatedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(ct);
+            var chunksUpdated = await AclUpdater.RecomputeDocumentAsync(db, documentId, ct);
+            AuditLog.Add(db, actor.UserName, "document-restrict", "document", documentId.ToString(), new
+            {
+                document = document.Title,
+                collectionId = document.CollectionId,
+                before = before is null ? null : await GroupNamesAsync(db, before, ct),
+                after = restriction is null ? null : await GroupNamesAsync(db, restriction, ct),
+                chunksUpdated,
+            });
+            await db.SaveChangesAsync(ct);
+            return AdminResult.Ok();
+        }, AdminResult.Fail, ct);
+    }
+
+    // ---- shared helpers ---------------------------------------------------------------------------------------
+
+    private static void RequireAdmin(UserAccess actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsAdmin)
+            throw new UnauthorizedAccessException("Only administrators may change access, groups or model providers, or read the audit log.");
+    }
+
+    /// <summary>Runs a change in one transaction; commits only when it succeeded. A unique-key race reports NameTaken.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<PortalDbContext, Task<T>> change, Func<string, T> fail, CancellationToken ct)
+        where T : AdminResult
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var result = await change(db);
+            if (result.Succeeded) await tx.CommitAsync(ct);
+            return result;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return fail(AdminErrors.NameTaken);
+        }
+    }
+
+    private static string? CheckName(ref string name)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length == 0) return AdminErrors.NameRequired;
+        return name.Length > MaxNameLength ? AdminErrors.NameTooLong : null;
+    }
+
+    private static string? CheckReviewInterval(int? days) =>
+        days is null or (>= 1 and <= MaxReviewIntervalDays) ? null : AdminErrors.InvalidReviewInterval;
+
+    private static string? CheckLabel(SensitivityLabel label) => Enum.IsDefined(label) ? null : AdminErrors.InvalidValue;
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string Id(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<List<string>> GroupNamesAsync(PortalDbContext db, IEnumerable<int> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        var names = await db.Groups.Where(g => list.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct);
+        return list.Select(id => names.GetValueOrDefault(id, $"#{id}")).Order(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private static async Task<List<object>> DescribeGrantsAsync(PortalDbContext db, IEnumerable<(int GroupId, AccessLevel Level)> grants,
+        CancellationToken ct)
+    {
+        var list = grants.ToList();
+        var ids = list.Select(g => g.GroupId).ToList();
+        var names = await db.Groups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct);
+        return list.OrderBy(g => g.GroupId)
+            .Select(g => (object)new { groupId = g.GroupId, group = names.GetValueOrDefault(g.GroupId, $"#{g.GroupId}"), level = g.Level.ToString() })
+            .ToList();
+    }
+}
