@@ -1,3 +1,4 @@
+using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Web.Api;
@@ -13,6 +14,8 @@ if (PortalCli.IsCommand(args)) return await PortalCli.RunAsync(args);
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPortalDatabase();
 builder.AddPortalServices();
+builder.Services.AddPortalAdministration();
+builder.Services.AddSingleton<IViewAsSearch, ViewAsSearch>();
 builder.AddPortalAuthentication();
 builder.AddPortalUi();
 builder.Services.AddValidatedOptions<PortalOptions>(PortalOptions.Section);
@@ -56,6 +59,7 @@ app.MapOpenApi().RequireAuthorization();
 app.MapCultureEndpoint();
 app.MapPortalAccountEndpoints(mode);
 app.MapPortalApi();
+app.MapAdminEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

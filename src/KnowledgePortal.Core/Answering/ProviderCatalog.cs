@@ -37,7 +37,10 @@ public sealed class ProviderCatalog(
     public static ProviderChoice ToChoice(ProviderProfile p) =>
         new(p.Name, p.Location, p.MaxSensitivity, p.Kind == ProviderKind.Extractive);
 
-    /// <summary>Copies configured profiles into the database (by name) so the admin UI and routing see one list.</summary>
+    /// <summary>
+    /// Adds configured profiles missing from the database (by name). Configuration seeds profiles; after that the
+    /// admin UI owns them, so an admin's edit (or a cleared key) is not undone at the next start.
+    /// </summary>
     public async Task SyncFromConfigurationAsync(CancellationToken ct = default)
     {
         var configured = options.Value.Providers;
@@ -45,8 +48,9 @@ public sealed class ProviderCatalog(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         foreach (var s in configured)
         {
-            var p = await db.ProviderProfiles.FirstOrDefaultAsync(x => x.Name == s.Name, ct);
-            if (p is null) db.ProviderProfiles.Add(p = new ProviderProfile { Name = s.Name });
+            if (await db.ProviderProfiles.AnyAsync(x => x.Name == s.Name, ct)) continue;
+            var p = new ProviderProfile { Name = s.Name };
+            db.ProviderProfiles.Add(p);
             p.Kind = s.Kind; p.Endpoint = s.Endpoint; p.Model = s.Model; p.ApiKeySetting = s.ApiKeySetting; p.Location = s.Location;
             p.MaxSensitivity = s.MaxSensitivity; p.InputPricePerMillion = s.InputPricePerMillion; p.OutputPricePerMillion = s.OutputPricePerMillion;
             p.Temperature = s.Temperature; p.TopP = s.TopP; p.MaxOutputTokens = s.MaxOutputTokens; p.ContextWindow = s.ContextWindow;
