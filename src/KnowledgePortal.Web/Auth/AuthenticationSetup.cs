@@ -114,9 +114,10 @@ public static class AuthenticationSetup
         var account = app.MapGroup("/account");
         if (mode == SignInMode.Development)
         {
-            account.MapPost("/dev-signin", async (HttpContext http, [FromForm] string user, [FromForm] string? returnUrl, SignInRecorder recorder) =>
+            account.MapPost("/dev-signin", async (HttpContext http, [FromForm] string user, [FromForm] string? returnUrl, SignInRecorder recorder,
+                Microsoft.Extensions.Options.IOptions<Hosting.AuthenticationOptions> options) =>
             {
-                var demo = DemoData.FindUser(user);
+                var demo = options.Value.FindDevelopmentUser(user);
                 if (demo is null) return Results.Redirect(SignInPath + "?error=unknown");
                 var claims = new List<Claim>
                 {

@@ -42,6 +42,7 @@ public static partial class PortalCli
         builder.Logging.AddFilter("KnowledgePortal", level);
         builder.AddPortalDatabase();
         builder.AddPortalCore(runWorker: args[0] == "worker");
+        builder.Services.AddOptions<Hosting.AuthenticationOptions>().BindConfiguration(Hosting.AuthenticationOptions.Section);
         using var host = builder.Build();
         try
         {
@@ -95,7 +96,8 @@ public static partial class PortalCli
             return UserAccess.System(await sys.Collections.Select(c => c.Id).ToArrayAsync());
         }
         var env = services.GetRequiredService<IHostEnvironment>();
-        if (env.IsDevelopment() && DemoData.FindUser(userName) is { } demo)
+        var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.AuthenticationOptions>>().Value;
+        if (env.IsDevelopment() && auth.FindDevelopmentUser(userName) is { } demo)
             return await services.GetRequiredService<AccessResolver>().ResolveAsync(demo.ToIdentity());
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName)

@@ -20,6 +20,25 @@ public sealed class AuthenticationOptions
     /// <summary>Claim carrying app roles (Entra: "roles").</summary>
     [Required] public string RolesClaim { get; set; } = "roles";
     public OidcSettings Oidc { get; set; } = new();
+    /// <summary>Extra users for the Development sign-in (besides the demo users), e.g. for trials and tests.</summary>
+    public List<DevelopmentUserSettings> DevelopmentUsers { get; set; } = [];
+
+    /// <summary>Everyone the Development sign-in offers: the demo users, then the configured ones.</summary>
+    public IReadOnlyList<KnowledgePortal.Core.Demo.DemoData.DemoUser> AllDevelopmentUsers() =>
+        [.. KnowledgePortal.Core.Demo.DemoData.Users,
+         .. DevelopmentUsers.Select(u => new KnowledgePortal.Core.Demo.DemoData.DemoUser(u.UserName, u.DisplayName ?? u.UserName, u.Description ?? "", u.Groups, u.Roles))];
+
+    public KnowledgePortal.Core.Demo.DemoData.DemoUser? FindDevelopmentUser(string userName) =>
+        AllDevelopmentUsers().FirstOrDefault(u => string.Equals(u.UserName, userName, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed class DevelopmentUserSettings
+{
+    [Required] public string UserName { get; set; } = "";
+    public string? DisplayName { get; set; }
+    public string? Description { get; set; }
+    public string[] Groups { get; set; } = [];
+    public string[] Roles { get; set; } = [];
 }
 
 public sealed class OidcSettings

@@ -42,6 +42,7 @@ public sealed class TestServices : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         builder.AddPortalDatabase();
         builder.AddPortalCore(runWorker: false);
+        builder.Services.AddPortalAdministration();
         var host = builder.Build();
         await host.Services.InitializeDatabaseAsync(seedDemo);
         return new TestServices(host, db);
