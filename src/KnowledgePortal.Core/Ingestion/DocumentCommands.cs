@@ -39,8 +39,23 @@ public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactor
         await db.IngestionJobs.Where(j => j.DocumentId == documentId && j.Status == JobStatus.Queued && j.LockedBy == null)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Cancelled).SetProperty(j => j.FinishedAt, DateTimeOffset.UtcNow), ct);
         if (n > 0 && !await db.IngestionJobs.AnyAsync(j => j.DocumentId == documentId && j.Status == JobStatus.Running, ct))
-            await db.Documents.Where(d => d.Id == documentId && d.Status != DocumentStatus.Ready)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, d => d.CurrentVersionId == null ? DocumentStatus.Cancelled : DocumentStatus.Ready), ct);
+        {
+            var current = document.CurrentVersionId is { } currentId
+                ? await db.DocumentVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == currentId, ct)
+                : null;
+            if (current is null)
+                await db.Documents.Where(d => d.Id == documentId && d.Status != DocumentStatus.Ready && d.CurrentVersionId == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Cancelled), ct);
+            else
+                // The indexed version stays; the document describes it again (not the cancelled upload), so uploading
+                // the cancelled file later is a new version rather than "unchanged".
+                await db.Documents.Where(d => d.Id == documentId && d.Status != DocumentStatus.Ready && d.CurrentVersionId == current.Id)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(d => d.Status, DocumentStatus.Ready)
+                        .SetProperty(d => d.Sha256, current.Sha256)
+                        .SetProperty(d => d.SizeBytes, current.SizeBytes)
+                        .SetProperty(d => d.ContentType, current.ContentType), ct);
+        }
         return n > 0;
     }
 
