@@ -192,7 +192,11 @@ public sealed partial class LeakTests : IAsyncLifetime
         {
             using var http = await SignInAsync(user);
             var before = _model.ChatRequests.Count;
-            var queries = InjectionQueries.Concat(_canaries.Select(c => c.Marker)).Concat(_canaries.Select(c => "canary report " + c.Collection));
+            // Queries name forbidden documents (file name, collection, marker prefix) but never contain a full marker:
+            // what a user typed comes back to them in their own history, and that is not a leak.
+            var queries = InjectionQueries
+                .Concat(_canaries.Select(c => c.Marker[..^Run.Length]))
+                .Concat(_canaries.Select(c => $"canary report {c.Collection} canary-{c.Collection.Replace("Leak ", "")}.txt"));
             var bodies = await HarvestAsync(user, http, queries);
             AssertNoMarker(bodies, Forbidden(user), user);
             var prompts = _model.ChatRequests.Skip(before).Select((r, i) => ($"prompt {i}", string.Join("\n", r.Messages.Select(m => m.Content))));
@@ -211,14 +215,14 @@ public sealed partial class LeakTests : IAsyncLifetime
     {
         var c3 = _canaries.Single(c => c.Collection == "Leak C3");
         using var http = await SignInAsync("u-revoked");
-        var before = await HarvestAsync("u-revoked", http, [c3.Marker]);
+        var before = await HarvestAsync("u-revoked", http, ["What is the secret canary code?"]);
         Assert.Contains(before, b => b.Body.Contains(c3.Marker)); // readable while granted, also in chat history
 
         var admin = await _services.UserAsync("admin");
         var administration = _services.Get<AccessAdministration>();
         await administration.SetGrantsAsync(admin, await _services.CollectionIdAsync("Leak C3"), []);
 
-        var after = await HarvestAsync("u-revoked", http, [c3.Marker, "What is the secret canary code?"]);
+        var after = await HarvestAsync("u-revoked", http, ["What is the secret canary code?", "canary report C3"]);
         AssertNoMarker(after, [c3], "u-revoked (revoked)");
         Assert.DoesNotContain(c3.Marker, _portal.Log);
     }
@@ -231,7 +235,7 @@ public sealed partial class LeakTests : IAsyncLifetime
             GroupResolutionProblem: "groups overage could not be resolved");
         var access = await _services.Get<AccessResolver>().ResolveAsync(identity);
         Assert.Empty(access.GroupIds);
-        foreach (var q in InjectionQueries.Concat(_canaries.Select(c => c.Marker)))
+        foreach (var q in InjectionQueries.Concat(_canaries.Select(c => c.Marker[..^Run.Length])))
             Assert.Empty((await _services.Get<HybridRetriever>().SearchAsync(access, new SearchRequest(q))).Passages);
     }
 
