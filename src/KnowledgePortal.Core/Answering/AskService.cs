@@ -76,6 +76,7 @@ public sealed partial class AskService(
         int inputTokens = 0, outputTokens = 0;
         var estimated = false;
         int? firstTokenMs = null;
+        string? streamed = null; // what the model branch has shown so far
         var answered = retrieval.Answerable && sources.Count > 0;
         if (!answered)
         {
@@ -99,6 +100,7 @@ public sealed partial class AskService(
                 MaxOutputTokens = profile.MaxOutputTokens,
             };
             var text = new StringBuilder();
+            streamed = "";
             UsageDetails? usage = null;
             string? failure = null;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -125,12 +127,14 @@ public sealed partial class AskService(
                 foreach (var u in update!.Contents.OfType<UsageContent>()) usage = u.Details;
                 if (string.IsNullOrEmpty(update.Text)) continue;
                 firstTokenMs ??= (int)total.ElapsedMilliseconds;
-                var before = CitationMapper.StripUnknown(text.ToString(), sources.Count);
                 text.Append(update.Text);
-                var after = CitationMapper.StripUnknown(text.ToString(), sources.Count);
-                // Stream only what is settled; a half-typed "[1" is held back until it closes.
-                if (after.StartsWith(before, StringComparison.Ordinal) && after.Length > before.Length)
-                    yield return new AskDelta(after[before.Length..]);
+                // Stream only what is settled; a half-typed "[7" is held back until it closes (and is dropped if unknown).
+                var settled = CitationMapper.Settled(text.ToString(), sources.Count);
+                if (settled.Length > streamed.Length && settled.StartsWith(streamed, StringComparison.Ordinal))
+                {
+                    yield return new AskDelta(settled[streamed.Length..]);
+                    streamed = settled;
+                }
             }
             if (failure is not null)
             {
@@ -153,6 +157,8 @@ public sealed partial class AskService(
         }
 
         var (clean, mapped) = CitationMapper.Map(answer, sources);
+        if (streamed is not null && clean.Length > streamed.Length && clean.StartsWith(streamed, StringComparison.Ordinal))
+            yield return new AskDelta(clean[streamed.Length..]); // the tail held back while streaming
         var citations = mapped.Select(c => new AnswerCitation(c.Number, c.Passage)).ToList();
         var cost = Cost.Compute(inputTokens, outputTokens, profile.InputPricePerMillion, profile.OutputPricePerMillion);
         var usageRecord = new AskUsage(inputTokens, outputTokens, estimated, cost, firstTokenMs, (int)total.ElapsedMilliseconds);
@@ -249,11 +255,12 @@ public sealed partial class AskService(
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
+        // The answer is stamped 1 µs after the question: timestamptz keeps microseconds, so one tick later would tie and could sort first.
         db.ChatMessages.Add(new DomainChatMessage { SessionId = sessionId, Role = "user", Content = question, CreatedAt = now });
         var message = new DomainChatMessage
         {
             SessionId = sessionId, Role = "assistant", Content = answer, Provider = profile.Name, Model = profile.Model, Route = route,
-            InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, Cost = usage.Cost, CreatedAt = now.AddTicks(1),
+            InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, Cost = usage.Cost, CreatedAt = now.AddMicroseconds(1),
             // Every passage sent is kept (numbered as sent), not only the cited ones: history re-checks access to all of them.
             Citations = shown.Select((p, i) => new MessageCitation { Number = i + 1, ChunkId = p.ChunkId, DocumentId = p.DocumentId }).ToList(),
         };

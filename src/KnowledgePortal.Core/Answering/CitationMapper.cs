@@ -114,6 +114,25 @@ public static partial class CitationMapper
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The part of streamed text that may be shown now: <see cref="StripUnknown"/> without a trailing unfinished
+    /// citation ("[7", "[1, ") and without trailing horizontal space (which dropping a citation that follows would
+    /// remove). The result for a text is always a prefix of the result for any longer text, so what was shown never
+    /// has to be taken back; the held-back tail is <see cref="StripUnknown"/> of the final text beyond it.
+    /// </summary>
+    public static string Settled(string partialText, int sentCount)
+    {
+        var text = StripUnknown(partialText, sentCount);
+        var pending = PendingGroupPattern().Match(text);
+        var end = pending.Success ? pending.Index : text.Length;
+        while (end > 0 && IsHorizontalSpace(text[end - 1]))
+            end--;
+        return text[..end];
+    }
+
+    [GeneratedRegex(@"[\[［][0-9０-９ \t\u3000,，、;；\-–—~〜～]*\z")]
+    private static partial Regex PendingGroupPattern();
+
     private static IReadOnlyList<int> ReadNumbers(string group)
     {
         var numbers = new List<int>();

@@ -45,11 +45,7 @@ public sealed class HybridRetriever(
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var useIndex = await PrepareIndexScanAsync(conn, o, ct);
-        var visible = await CountVisibleAsync(conn, user.GroupIds, request.CollectionIds, o.ExactScanBelowVisibleChunks, ct);
-        var exact = !useIndex || visible < o.ExactScanBelowVisibleChunks;
-
-        var vectorHits = await VectorCandidatesAsync(conn, user.GroupIds, request.CollectionIds, queryVector, o.VectorCandidates, exact, ct);
+        var (vectorHits, exact, visible) = await VectorStepAsync(conn, user.GroupIds, request.CollectionIds, queryVector, ct);
         var keywordHits = termGroups.Count == 0 ? []
             : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, termGroups, o.KeywordCandidates, ct);
 
@@ -66,6 +62,28 @@ public sealed class HybridRetriever(
         }).ToList();
         return new RetrievalResult(relevant, relevant.Count > 0,
             new RetrievalDiagnostics(exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count, sw.Elapsed.TotalMilliseconds));
+    }
+
+    /// <summary>The vector step: an exact scan for users who can read few chunks, else the HNSW index (iterative scan).</summary>
+    private async Task<(List<(long Id, double Distance)> Hits, bool Exact, int Visible)> VectorStepAsync(NpgsqlConnection conn,
+        int[] groups, IReadOnlyList<int>? collections, float[] queryVector, CancellationToken ct)
+    {
+        var o = options.Value;
+        var useIndex = await PrepareIndexScanAsync(conn, o, ct);
+        var visible = await CountVisibleAsync(conn, groups, collections, o.ExactScanBelowVisibleChunks, ct);
+        var exact = !useIndex || visible < o.ExactScanBelowVisibleChunks;
+        return (await VectorCandidatesAsync(conn, groups, collections, queryVector, o.VectorCandidates, exact, ct), exact, visible);
+    }
+
+    /// <summary>The vector step alone for a raw query vector, as <see cref="SearchAsync"/> runs it (recall tests).</summary>
+    internal async Task<(List<(long Id, double Distance)> Hits, string VectorPath)> VectorSearchForTestsAsync(int[] groups, float[] queryVector,
+        CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var (hits, exact, _) = await VectorStepAsync(conn, groups, null, queryVector, ct);
+        await tx.CommitAsync(ct);
+        return (hits, exact ? "exact" : "hnsw-iterative");
     }
 
     /// <summary>Turns on pgvector 0.8 iterative index scans for this transaction and checks they took effect.</summary>
