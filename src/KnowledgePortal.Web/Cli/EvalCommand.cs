@@ -76,12 +76,17 @@ public static class EvalCommand
             var docOfContext = new Dictionary<string, Guid>();
             for (var i = 0; i < contexts.Count; i++)
             {
-                var r = await intake.UploadAsync(system, collectionId, $"context-{i:D5}.txt", Encoding.UTF8.GetBytes(contexts[i]));
+                // JSQuAD contexts start with "<title> [SEP] ": index the title as the document's heading instead.
+                var sep = contexts[i].IndexOf(" [SEP] ", StringComparison.Ordinal);
+                var (name, text) = sep > 0
+                    ? ($"context-{i:D5}.md", $"# {contexts[i][..sep]}\n\n{contexts[i][(sep + 7)..]}")
+                    : ($"context-{i:D5}.txt", contexts[i]);
+                var r = await intake.UploadAsync(system, collectionId, name, Encoding.UTF8.GetBytes(text));
                 if (r.DocumentId is { } id) docOfContext[contexts[i]] = id;
             }
             var worker = services.GetRequiredService<IngestionWorker>();
             while (await worker.ProcessNextAsync($"eval:{Environment.ProcessId}", CancellationToken.None))
-                if (!json) Console.Error.Write($"\rindexing… {docOfContext.Count} contexts");
+                if (!json) Console.Error.Write($"\rindexing {docOfContext.Count} contexts…");
             ingest.Stop();
             if (!json) Console.Error.WriteLine();
 
