@@ -74,6 +74,7 @@ public static class PortalServices
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<AskService>();
         services.AddSingleton<ChatHistory>();
+        services.AddSingleton<GlossaryCommands>();
         return builder;
     }
 
