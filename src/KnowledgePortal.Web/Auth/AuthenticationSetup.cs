@@ -53,7 +53,13 @@ public static class AuthenticationSetup
                 services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
                     .AddMicrosoftIdentityWebApp(builder.Configuration.GetSection("AzureAd"));
                 services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, ConfigureCookie);
-                services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o => HookSignIn(o, "entra-id"));
+                services.AddSingleton(GraphClientSettings.FromConfiguration(builder.Configuration, settings));
+                services.AddHttpClient<GraphGroupResolver>();
+                services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
+                {
+                    HookGroupOverage(o);
+                    HookSignIn(o, "entra-id");
+                });
                 break;
 
             case SignInMode.Oidc:
@@ -82,9 +88,25 @@ public static class AuthenticationSetup
                             NameClaimType = oidc.NameClaim,
                             RoleClaimType = settings.RolesClaim,
                         };
-                        // Keep group and role claims that arrive only from the userinfo endpoint.
-                        o.ClaimActions.MapJsonKey(settings.GroupsClaim, settings.GroupsClaim);
-                        o.ClaimActions.MapJsonKey(settings.RolesClaim, settings.RolesClaim);
+                        if (!oidc.RequireHttpsMetadata || string.Equals(oidc.ResponseMode, "query", StringComparison.OrdinalIgnoreCase))
+                        {
+                            // A provider over plain http (local or test): the code comes back in the query string of a
+                            // top-level redirect, so Lax cookies (which need no Secure flag) carry the correlation.
+                            o.ResponseMode = "query";
+                            o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                            o.NonceCookie.SameSite = SameSiteMode.Lax;
+                            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                        }
+                        // Group and role claims from the userinfo endpoint, added to those of the ID token without duplicates.
+                        o.ClaimActions.Add(new JsonValuesClaimAction(settings.GroupsClaim));
+                        if (settings.RolesClaim != settings.GroupsClaim) o.ClaimActions.Add(new JsonValuesClaimAction(settings.RolesClaim));
+                        o.Events.OnTokenValidated = context =>
+                        {
+                            // Only the portal decides whether an overage was resolved: drop look-alike claims from the token.
+                            if (context.Principal is not null) GroupOverage.RemoveMarkers(context.Principal);
+                            return Task.CompletedTask;
+                        };
                         HookSignIn(o, "oidc");
                     });
                 break;
@@ -96,6 +118,19 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.KnowledgeManager, p => p.RequireClaim(PortalClaims.Role, "KnowledgeManager", "Admin"));
         services.AddCascadingAuthenticationState();
         return builder;
+    }
+
+    /// <summary>Reads the groups from Microsoft Graph when the ID token has an overage instead of the groups.</summary>
+    private static void HookGroupOverage(OpenIdConnectOptions o)
+    {
+        var previous = o.Events.OnTokenValidated;
+        o.Events.OnTokenValidated = async context =>
+        {
+            if (previous is not null) await previous(context);
+            if (context.Principal is not null)
+                await context.HttpContext.RequestServices.GetRequiredService<GraphGroupResolver>()
+                    .ResolveAsync(context.Principal, context.HttpContext.RequestAborted);
+        };
     }
 
     private static void HookSignIn(OpenIdConnectOptions o, string method)
@@ -153,4 +188,28 @@ public static class AuthenticationSetup
 
     private static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+}
+
+/// <summary>
+/// Adds a userinfo value (a string or an array of strings) as claims of one type, skipping values the ID token already
+/// gave, so a claim sent in both places is not doubled.
+/// </summary>
+internal sealed class JsonValuesClaimAction(string claimType) : Microsoft.AspNetCore.Authentication.OAuth.Claims.ClaimAction(claimType, ClaimValueTypes.String)
+{
+    public override void Run(System.Text.Json.JsonElement userData, ClaimsIdentity identity, string issuer)
+    {
+        if (!userData.TryGetProperty(ClaimType, out var value)) return;
+        IEnumerable<string?> values = value.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.Array => value.EnumerateArray()
+                .Where(v => v.ValueKind is System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number)
+                .Select(v => v.ToString()),
+            System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number => [value.ToString()],
+            _ => [],
+        };
+        var existing = identity.FindAll(ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var v in values)
+            if (!string.IsNullOrEmpty(v) && existing.Add(v))
+                identity.AddClaim(new Claim(ClaimType, v, ValueType, issuer));
+    }
 }

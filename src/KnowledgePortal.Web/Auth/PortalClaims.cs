@@ -22,12 +22,11 @@ public static class PortalClaims
         var groups = user.FindAll(groupsClaim).Select(c => c.Value).ToList();
         var roles = user.FindAll(rolesClaim).Concat(user.FindAll(ClaimTypes.Role)).Select(c => c.Value).Distinct().ToList();
 
-        // Entra sends "_claim_names" {"groups": ...} instead of the groups when a user has too many (overage).
-        string? problem = user.FindFirst(GroupOverage.ResolvedClaim) is not null
-            ? null
-            : user.FindFirst("_claim_names")?.Value.Contains("groups", StringComparison.Ordinal) == true || user.HasClaim(GroupOverage.FailedClaim, "true")
-                ? "Your group memberships could not be read from the directory, so group-based access is off for this sign-in. Sign out and in again, or ask IT."
-                : null;
+        // Entra sends "_claim_names" {"groups": ...} instead of the groups when a user has too many (overage); the
+        // groups then count only once GraphGroupResolver has read them. Fail closed: no group-based access otherwise.
+        string? problem = user.HasClaim(GroupOverage.FailedClaim, "true") || (GroupOverage.HasOverage(user) && !user.HasClaim(GroupOverage.ResolvedClaim, "true"))
+            ? "Your group memberships could not be read from the directory, so group-based access is off for this sign-in. Sign out and in again, or ask IT."
+            : null;
         return new ExternalIdentity(subject, userName, displayName, First(ClaimTypes.Email, "email"), groups, roles, problem);
     }
 }
@@ -37,4 +36,37 @@ public static class GroupOverage
     /// <summary>Added once membership has been fetched from Microsoft Graph for an overage token.</summary>
     public const string ResolvedClaim = "kp_groups_resolved";
     public const string FailedClaim = "kp_groups_failed";
+    /// <summary>The object id ("oid") as ASP.NET Core maps it when inbound claim mapping is on.</summary>
+    public const string ObjectIdClaimType = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+
+    /// <summary>
+    /// True when the token says the groups were left out: <c>_claim_names</c> names "groups" (code flow), or
+    /// <c>hasgroups</c> is true (implicit flow).
+    /// </summary>
+    public static bool HasOverage(ClaimsPrincipal user)
+    {
+        if (user.HasClaim(c => c.Type == "hasgroups" && string.Equals(c.Value, "true", StringComparison.OrdinalIgnoreCase))) return true;
+        foreach (var claim in user.FindAll("_claim_names"))
+        {
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(claim.Value);
+                if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("groups", out _))
+                    return true;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                if (claim.Value.Contains("groups", StringComparison.Ordinal)) return true; // unreadable: assume the worst
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Drops marker claims that came from outside (a token may carry any claim name).</summary>
+    public static void RemoveMarkers(ClaimsPrincipal user)
+    {
+        foreach (var identity in user.Identities)
+            foreach (var claim in identity.Claims.Where(c => c.Type is ResolvedClaim or FailedClaim).ToList())
+                identity.TryRemoveClaim(claim);
+    }
 }

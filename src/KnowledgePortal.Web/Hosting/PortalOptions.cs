@@ -30,6 +30,8 @@ public sealed class AuthenticationOptions
 
     public KnowledgePortal.Core.Demo.DemoData.DemoUser? FindDevelopmentUser(string userName) =>
         AllDevelopmentUsers().FirstOrDefault(u => string.Equals(u.UserName, userName, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Microsoft Graph, used in EntraId mode to read group memberships when the token has a groups overage.</summary>
+    public GraphSettings Graph { get; set; } = new();
 }
 
 public sealed class DevelopmentUserSettings
@@ -41,6 +43,19 @@ public sealed class DevelopmentUserSettings
     public string[] Roles { get; set; } = [];
 }
 
+public sealed class GraphSettings
+{
+    /// <summary>Microsoft Graph root (a national cloud has its own, e.g. https://graph.microsoft.us).</summary>
+    [Required] public string BaseUrl { get; set; } = "https://graph.microsoft.com";
+    /// <summary>Token endpoint for the app-only (client credentials) token; default {AzureAd:Instance}{AzureAd:TenantId}/oauth2/v2.0/token.</summary>
+    public string? TokenEndpoint { get; set; }
+    [Required] public string Scope { get; set; } = "https://graph.microsoft.com/.default";
+    /// <summary>Limit for reading one user's memberships (token and every page); past it, group access is off for that sign-in.</summary>
+    [Range(1, 300)] public int TimeoutSeconds { get; set; } = 10;
+    /// <summary>How long one user's memberships are reused for later sign-ins.</summary>
+    [Range(0, 1440)] public int CacheMinutes { get; set; } = 5;
+}
+
 public sealed class OidcSettings
 {
     public string? Authority { get; set; }
@@ -50,6 +65,12 @@ public sealed class OidcSettings
     public string Scopes { get; set; } = "openid profile email";
     public bool RequireHttpsMetadata { get; set; } = true;
     public string NameClaim { get; set; } = "name";
+    /// <summary>
+    /// How the provider returns the authorization code: "form_post" (default) or "query". Over plain http (a local
+    /// provider with RequireHttpsMetadata=false) the portal always uses "query", since browsers drop the SameSite=None
+    /// correlation cookie that a cross-site form post needs unless it is Secure.
+    /// </summary>
+    public string ResponseMode { get; set; } = "form_post";
 }
 
 public sealed class PortalOptions
