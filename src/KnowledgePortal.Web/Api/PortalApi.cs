@@ -33,7 +33,7 @@ public static class PortalApi
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
     {
         // JSON bodies and GETs only: cross-site forms cannot send them with our SameSite cookie, so no antiforgery token is needed.
-        var api = app.MapGroup("/api").RequireAuthorization().DisableAntiforgery().WithTags("KnowledgePortal");
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.Api).DisableAntiforgery().WithTags("KnowledgePortal");
 
         api.MapGet("/search", async (HttpContext http, HybridRetriever retriever, string q, int? top, [FromQuery(Name = "collection")] int[]? collections) =>
         {

@@ -3,6 +3,7 @@ using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Identity.Web;
@@ -40,6 +41,16 @@ public static class AuthenticationSetup
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
             o.AccessDeniedPath = "/account/denied";
+            // API callers get status codes, not sign-in pages.
+            o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+        }
+
+        static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
+        {
+            if (ctx.Request.Path.StartsWithSegments("/api")) ctx.Response.StatusCode = status;
+            else ctx.Response.Redirect(ctx.RedirectUri);
+            return Task.CompletedTask;
         }
 
         switch (settings.Mode)
@@ -52,6 +63,9 @@ public static class AuthenticationSetup
             case SignInMode.EntraId:
                 services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
                     .AddMicrosoftIdentityWebApp(builder.Configuration.GetSection("AzureAd"));
+                // Other tools (Teams bots, scripts) call /api with an Entra access token for this app.
+                services.AddAuthentication()
+                    .AddMicrosoftIdentityWebApi(builder.Configuration.GetSection("AzureAd"), JwtBearerDefaults.AuthenticationScheme);
                 services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, ConfigureCookie);
                 services.AddSingleton(GraphClientSettings.FromConfiguration(builder.Configuration, settings));
                 services.AddHttpClient<GraphGroupResolver>();
@@ -115,7 +129,15 @@ public static class AuthenticationSetup
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.RequireClaim(PortalClaims.Role, "Admin"))
-            .AddPolicy(Policies.KnowledgeManager, p => p.RequireClaim(PortalClaims.Role, "KnowledgeManager", "Admin"));
+            .AddPolicy(Policies.KnowledgeManager, p => p.RequireClaim(PortalClaims.Role, "KnowledgeManager", "Admin"))
+            .AddPolicy(Policies.Api, p =>
+            {
+                // The API accepts the portal's cookie and, in EntraId mode, an Entra bearer token.
+                p.AddAuthenticationSchemes(settings.Mode == SignInMode.EntraId
+                    ? [CookieAuthenticationDefaults.AuthenticationScheme, JwtBearerDefaults.AuthenticationScheme]
+                    : [CookieAuthenticationDefaults.AuthenticationScheme]);
+                p.RequireAuthenticatedUser();
+            });
         services.AddCascadingAuthenticationState();
         return builder;
     }
