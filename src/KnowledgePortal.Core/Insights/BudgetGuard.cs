@@ -52,7 +52,8 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
             .ToListAsync(ct);
         budgets = budgets.Where(b => b.MonthlyCostLimit is not null || b.MonthlyTokenLimit is not null).ToList();
         if (budgets.Count == 0) return BudgetStatus.Allowed;
-        var usage = await UsageAsync(db, budgets, now, ct);
+        // The asker reads "your account" rather than their own id.
+        var usage = (await UsageAsync(db, budgets, now, ct)).Select(u => u.Budget.UserId is null ? u : u with { Scope = "your account" });
         return Evaluate(usage, now);
     }
 
