@@ -75,7 +75,7 @@ public sealed class InsightsDataFixture : IAsyncLifetime
             Usage(At(Day2, 11), "P1", 0, 0, 0, [Sales], [], null, 500, false, "not-covered", a2.Id),
             Usage(At(Day2, 12), "P1", 0, 0, 0, [Sales], [], null, 500, false, "not-covered", a3.Id),
             Usage(At(Day2, 13), "P1", 0, 0, 0, [Sales], [], null, 500, false, "not-covered", a4.Id),
-            Usage(At(Day1.AddDays(-30), "P1", 5m, 1000, 1000, [Hr], [Policies], 50, 50, true, "cloud", null)); // outside the period
+            Usage(At(Day1.AddDays(-30), 9), "P1", 5m, 1000, 1000, [Hr], [Policies], 50, 50, true, "cloud", null)); // outside the period
         await db.SaveChangesAsync();
         db.Feedback.Add(new Feedback { MessageId = a1.Id, UserId = "u1", Rating = 1, Comment = "Helpful", At = At(Day1, 11) });
         await db.SaveChangesAsync();

@@ -47,7 +47,7 @@ public class QuestionGroupingTests
     {
         var groups = QuestionGrouping.Group(["taxi a", "taxi a", "TAXI A", "taxi b", "taxi c", " ", ""], ByFirstWord, 0.5, 2);
 
-        var group = Assert.Single(groups.Where(g => g.Representative == "taxi a"));
+        var group = Assert.Single(groups, g => g.Representative == "taxi a");
         Assert.Equal(4, group.Count);
         Assert.Equal(["taxi a", "taxi b"], group.Examples);
     }
