@@ -138,17 +138,20 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return await db.Budgets.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct);
     }
 
-    /// <summary>Creates or updates a budget (admins only); exactly one of group and user, and at least one limit.</summary>
+    /// <summary>
+    /// Creates or updates a budget (admins only); exactly one of group and user, and at least one limit. Returns null, or
+    /// an error code for the UI to localise: BudgetScope, BudgetLimit, BudgetNegative, BudgetGone.
+    /// </summary>
     public async Task<string?> SaveAsync(UserAccess actor, Budget budget, CancellationToken ct = default)
     {
         if (!actor.IsAdmin) throw new UnauthorizedAccessException();
         var userId = string.IsNullOrWhiteSpace(budget.UserId) ? null : budget.UserId.Trim();
-        if ((budget.GroupId is null) == (userId is null)) return "Choose either a group or a user.";
-        if (budget.MonthlyCostLimit is null && budget.MonthlyTokenLimit is null) return "Set a cost or a token limit.";
-        if (budget.MonthlyCostLimit < 0 || budget.MonthlyTokenLimit < 0) return "Limits cannot be negative.";
+        if ((budget.GroupId is null) == (userId is null)) return "BudgetScope";
+        if (budget.MonthlyCostLimit is null && budget.MonthlyTokenLimit is null) return "BudgetLimit";
+        if (budget.MonthlyCostLimit < 0 || budget.MonthlyTokenLimit < 0) return "BudgetNegative";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = budget.Id == 0 ? null : await db.Budgets.FirstOrDefaultAsync(b => b.Id == budget.Id, ct);
-        if (budget.Id != 0 && existing is null) return "This budget no longer exists.";
+        if (budget.Id != 0 && existing is null) return "BudgetGone";
         if (existing is null) db.Budgets.Add(existing = new Budget());
         existing.GroupId = budget.GroupId;
         existing.UserId = userId;

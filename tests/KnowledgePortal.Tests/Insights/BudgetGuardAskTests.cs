@@ -77,4 +77,25 @@ public class BudgetGuardAskTests(BudgetAskFixture fixture) : IClassFixture<Budge
         var km = await Services.UserAsync("km");
         Assert.Equal(BudgetLevel.Allowed, (await Services.Get<BudgetGuard>().CheckAsync(km)).Level);
     }
+
+    [Fact]
+    public async Task Budgets_SaveValidatesAndOnlyAdminsChange()
+    {
+        var guard = Services.Get<BudgetGuard>();
+        var admin = await Services.UserAsync("admin");
+        var staff = await Services.UserAsync("staff");
+
+        Assert.Equal("BudgetScope", await guard.SaveAsync(admin, new Budget { MonthlyCostLimit = 1 }));
+        Assert.Equal("BudgetScope", await guard.SaveAsync(admin, new Budget { GroupId = 1, UserId = "x", MonthlyCostLimit = 1 }));
+        Assert.Equal("BudgetLimit", await guard.SaveAsync(admin, new Budget { UserId = "x" }));
+        Assert.Equal("BudgetNegative", await guard.SaveAsync(admin, new Budget { UserId = "x", MonthlyTokenLimit = -1 }));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => guard.SaveAsync(staff, new Budget { UserId = "x", MonthlyCostLimit = 1 }));
+
+        Assert.Null(await guard.SaveAsync(admin, new Budget { UserId = "crud-user", MonthlyCostLimit = 3 }));
+        var saved = Assert.Single(await guard.ListAsync(), b => b.UserId == "crud-user");
+        Assert.Null(await guard.SaveAsync(admin, new Budget { Id = saved.Id, UserId = "crud-user", MonthlyCostLimit = 4 }));
+        Assert.Equal(4m, Assert.Single(await guard.ListAsync(), b => b.UserId == "crud-user").MonthlyCostLimit);
+        await guard.DeleteAsync(admin, saved.Id);
+        Assert.DoesNotContain(await guard.ListAsync(), b => b.UserId == "crud-user");
+    }
 }
