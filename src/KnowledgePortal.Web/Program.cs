@@ -1,6 +1,7 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Ingestion.Embedding;
+using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Web.Api;
 using KnowledgePortal.Web.Auth;
 using KnowledgePortal.Web.Cli;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPortalDatabase();
 builder.AddPortalServices();
 builder.Services.AddPortalAdministration();
+builder.Services.AddPortalInsights();
 builder.Services.AddSingleton<IViewAsSearch, ViewAsSearch>();
 builder.AddPortalAuthentication();
 builder.AddPortalUi();
@@ -60,6 +62,7 @@ app.MapCultureEndpoint();
 app.MapPortalAccountEndpoints(mode);
 app.MapPortalApi();
 app.MapAdminEndpoints();
+app.MapInsightsEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -8,6 +8,7 @@ using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion.Chunking;
+using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Core.Retrieval;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -41,7 +42,8 @@ public sealed partial class AskService(
     ProviderCatalog providers,
     ITokenCounter tokens,
     IOptions<AnsweringOptions> options,
-    ILogger<AskService> logger)
+    ILogger<AskService> logger,
+    BudgetGuard? budgets = null)
 {
     public async IAsyncEnumerable<AskEvent> AskAsync(UserAccess user, AskRequest request, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -49,6 +51,9 @@ public sealed partial class AskService(
         var question = request.Question.Trim();
         if (question.Length == 0) { yield return new AskFailed("Type a question first."); yield break; }
         if (question.Length > 4000) { yield return new AskFailed("The question is too long (4,000 characters at most)."); yield break; }
+        // Monthly caps: refused at 100% of any cap that applies to this user, warned from 80%.
+        var budget = budgets is null ? BudgetStatus.Allowed : await budgets.CheckAsync(user, ct);
+        if (budget.Level == BudgetLevel.Refused) { yield return new AskFailed(budget.Message!); yield break; }
         var total = Stopwatch.StartNew();
         var language = LanguageDetector.Detect(question);
 
@@ -67,7 +72,9 @@ public sealed partial class AskService(
         var decision = SensitivityRouter.Route(retrieval.Passages, ProviderCatalog.ToChoice(chosen), enabled.Select(ProviderCatalog.ToChoice).ToList());
         var profile = enabled.FirstOrDefault(p => p.Name == decision.Provider.Name) ?? chosen;
         var sources = decision.Passages;
-        var notice = decision.Reason;
+        var notice = budget.Level == BudgetLevel.Warning
+            ? string.Join(" ", new[] { budget.Message, decision.Reason }.Where(n => !string.IsNullOrEmpty(n)))
+            : decision.Reason;
         var route = retrieval.Answerable ? decision.Route : "not-covered";
 
         yield return new AskStarted(session.Id, profile.Name, route, notice, sources);

@@ -1,6 +1,7 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Web.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ public sealed class TestServices : IAsyncDisposable
         builder.AddPortalDatabase();
         builder.AddPortalCore(runWorker: false);
         builder.Services.AddPortalAdministration();
+        builder.Services.AddPortalInsights();
         var host = builder.Build();
         await host.Services.InitializeDatabaseAsync(seedDemo);
         return new TestServices(host, db);

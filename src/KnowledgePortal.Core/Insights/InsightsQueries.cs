@@ -1,0 +1,213 @@
+using System.Data.Common;
+using KnowledgePortal.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KnowledgePortal.Core.Insights;
+
+/// <summary>
+/// Read-only reports over the usage ledger (usage_records), feedback, chat messages, citations and documents.
+/// Aggregation happens in SQL; callers (admin page, CSV endpoints) check that the user is an admin.
+/// </summary>
+public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public const int DefaultLimit = 200;
+
+    /// <summary>Ledger rows matching the filter (provider, group and collection all apply).</summary>
+    private const string UsageWhere = """
+        u.at >= @from and u.at < @to
+        and (@provider::text is null or u.provider = @provider)
+        and (@group::integer is null or @group = any(u.group_ids))
+        and (@collection::integer is null or @collection = any(u.collection_ids))
+        """;
+
+    /// <summary>The question an assistant message answered: the user message just before it in its session.</summary>
+    private const string QuestionOf = """
+        (select q.content from chat_messages q
+         where q.session_id = a.session_id and q.role = 'user' and q.created_at < a.created_at
+         order by q.created_at desc limit 1)
+        """;
+
+    public Task<List<DailyProviderUsage>> CostPerDayAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
+        $"""
+         select (u.at at time zone 'UTC')::date, u.provider, sum(u.cost), sum(u.input_tokens)::bigint, sum(u.output_tokens)::bigint
+         from usage_records u where {UsageWhere}
+         group by 1, 2 order by 1, 2
+         """, f, r => new DailyProviderUsage(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetDecimal(2), r.GetInt64(3), r.GetInt64(4)), ct);
+
+    public Task<List<DailyCount>> QuestionsPerDayAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
+        $"""
+         select (u.at at time zone 'UTC')::date, count(*) from usage_records u where {UsageWhere}
+         group by 1 order by 1
+         """, f, r => new DailyCount(r.GetFieldValue<DateOnly>(0), r.GetInt64(1)), ct);
+
+    /// <summary>Per portal group of the asker (a question counts once for each of the asker's groups).</summary>
+    public Task<List<UsageBreakdown>> ByGroupAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
+        $"""
+         select g.id, coalesce(pg.name, '#' || g.id), count(*), sum(u.cost), sum(u.input_tokens + u.output_tokens)::bigint
+         from usage_records u cross join lateral unnest(u.group_ids) as g(id)
+         left join portal_groups pg on pg.id = g.id
+         where {UsageWhere}
+         group by g.id, pg.name order by 4 desc, 3 desc, 2
+         """, f, Breakdown, ct);
+
+    /// <summary>Per collection the answer's sources came from (a question counts once for each).</summary>
+    public Task<List<UsageBreakdown>> ByCollectionAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
+        $"""
+         select c.id, coalesce(col.name, '#' || c.id), count(*), sum(u.cost), sum(u.input_tokens + u.output_tokens)::bigint
+         from usage_records u cross join lateral unnest(u.collection_ids) as c(id)
+         left join collections col on col.id = c.id
+         where {UsageWhere}
+         group by c.id, col.name order by 4 desc, 3 desc, 2
+         """, f, Breakdown, ct);
+
+    public async Task<AnswerShare> AnswerShareAsync(InsightsFilter f, CancellationToken ct = default) => (await QueryAsync(
+        $"""
+         select count(*), count(*) filter (where u.answered_from_sources), count(*) filter (where u.route = 'not-covered')
+         from usage_records u where {UsageWhere}
+         """, f, r => new AnswerShare(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), ct)).Single();
+
+    /// <summary>Median and 95th percentile (continuous) of time to first token and total time, in milliseconds.</summary>
+    public async Task<LatencyPercentiles> LatencyAsync(InsightsFilter f, CancellationToken ct = default) => (await QueryAsync(
+        $"""
+         select count(*),
+                percentile_cont(0.5) within group (order by u.first_token_ms),
+                percentile_cont(0.95) within group (order by u.first_token_ms),
+                percentile_cont(0.5) within group (order by u.total_ms),
+                percentile_cont(0.95) within group (order by u.total_ms)
+         from usage_records u where {UsageWhere}
+         """, f, r => new LatencyPercentiles(r.GetInt64(0), NullableDouble(r, 1), NullableDouble(r, 2), NullableDouble(r, 3), NullableDouble(r, 4)), ct))
+        .Single();
+
+    /// <summary>
+    /// Feedback newest first, with the question, the answer and the titles of the documents sent with it. The collection
+    /// and document filters keep feedback on answers built from them; the provider filter, answers by that provider.
+    /// </summary>
+    public Task<List<FeedbackItem>> FeedbackAsync(InsightsFilter f, int limit = DefaultLimit, CancellationToken ct = default) => QueryAsync(
+        $"""
+         select fb.id, fb.at, fb.user_id, fb.rating, fb.comment, {QuestionOf}, a.content,
+                coalesce((select array_agg(t.title order by t.n) from
+                    (select d.title, min(mc.number) as n from message_citations mc join documents d on d.id = mc.document_id
+                     where mc.message_id = a.id group by d.id, d.title) t), array[]::text[])
+         from feedback fb join chat_messages a on a.id = fb.message_id
+         where fb.at >= @from and fb.at < @to
+           and (@provider::text is null or a.provider = @provider)
+           and (@collection::integer is null or exists (select 1 from message_citations mc join documents d on d.id = mc.document_id
+                                                       where mc.message_id = a.id and d.collection_id = @collection))
+           and (@document::uuid is null or exists (select 1 from message_citations mc where mc.message_id = a.id and mc.document_id = @document))
+         order by fb.at desc, fb.id desc
+         limit @limit
+         """, f, r => new FeedbackItem(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetInt32(3),
+            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.GetFieldValue<string[]>(7)), ct, limit);
+
+    /// <summary>
+    /// Questions nothing readable covered (route "not-covered"), newest first. Such answers had no sources, so the
+    /// collection filter does not apply.
+    /// </summary>
+    public Task<List<UnansweredQuestion>> UnansweredAsync(InsightsFilter f, int limit = 1000, CancellationToken ct = default) => QueryAsync(
+        $"""
+         select u.at, u.user_id, q.content
+         from usage_records u join chat_messages a on a.id = u.message_id
+         cross join lateral (select {QuestionOf} as content) q
+         where u.route = 'not-covered' and q.content is not null and {UsageWhere.Replace("@collection::integer is null", "true")}
+         order by u.at desc, u.id desc
+         limit @limit
+         """, f, r => new UnansweredQuestion(r.GetFieldValue<DateTimeOffset>(0), r.GetString(1), r.GetString(2)), ct, limit);
+
+    /// <summary>Unanswered questions grouped by similarity (<see cref="QuestionGrouping"/>), largest group first.</summary>
+    public async Task<IReadOnlyList<QuestionGroup>> UnansweredGroupsAsync(InsightsFilter f, CancellationToken ct = default)
+    {
+        var questions = await UnansweredAsync(f, 1000, ct);
+        // Oldest first, so the first way a gap was asked about stands for its group.
+        return QuestionGrouping.Group(questions.AsEnumerable().Reverse().Select(q => q.Question));
+    }
+
+    /// <summary>Documents whose review date has passed (before <paramref name="today"/>), most overdue first.</summary>
+    public Task<List<StaleDocument>> StaleDocumentsAsync(DateOnly today, int? collectionId = null, CancellationToken ct = default) => QueryAsync(
+        """
+        select d.id, d.title, d.file_name, c.name, d.review_due
+        from documents d join collections c on c.id = d.collection_id
+        where d.review_due < @today and (@collection::integer is null or d.collection_id = @collection)
+        order by d.review_due, c.name, d.title
+        """, new InsightsFilter(today, today, CollectionId: collectionId),
+        r => new StaleDocument(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateOnly>(4)), ct,
+        extra: cmd => cmd.Parameters.Add(new NpgsqlParameter("today", NpgsqlDbType.Date) { Value = today }));
+
+    /// <summary>Documents sent with the most answers in the period (one count per answer).</summary>
+    public Task<List<CitedDocument>> MostCitedAsync(InsightsFilter f, int limit = 20, CancellationToken ct = default) => QueryAsync(
+        """
+        select d.id, d.title, d.file_name, c.name, count(distinct mc.message_id)
+        from message_citations mc
+        join chat_messages m on m.id = mc.message_id
+        join documents d on d.id = mc.document_id
+        join collections c on c.id = d.collection_id
+        where m.created_at >= @from and m.created_at < @to
+          and (@collection::integer is null or d.collection_id = @collection)
+          and (@provider::text is null or m.provider = @provider)
+        group by d.id, d.title, d.file_name, c.name
+        order by 5 desc, d.title
+        limit @limit
+        """, f, Cited, ct, limit);
+
+    /// <summary>Documents no answer has ever been built from.</summary>
+    public Task<List<CitedDocument>> NeverCitedAsync(int? collectionId = null, int limit = DefaultLimit, CancellationToken ct = default) => QueryAsync(
+        """
+        select d.id, d.title, d.file_name, c.name, 0::bigint
+        from documents d join collections c on c.id = d.collection_id
+        where not exists (select 1 from message_citations mc where mc.document_id = d.id)
+          and (@collection::integer is null or d.collection_id = @collection)
+        order by c.name, d.title
+        limit @limit
+        """, InsightsFilter.LastDays(1) with { CollectionId = collectionId }, Cited, ct, limit);
+
+    /// <summary>The usage ledger itself, oldest first (for the CSV export).</summary>
+    public Task<List<LedgerRow>> LedgerAsync(InsightsFilter f, int limit = 100_000, CancellationToken ct = default) => QueryAsync(
+        $"""
+         select u.id, u.at, u.user_id, u.provider, u.model, u.route, u.input_tokens, u.output_tokens, u.tokens_estimated, u.cost,
+                u.first_token_ms, u.total_ms, u.answered_from_sources, u.group_ids, u.collection_ids
+         from usage_records u where {UsageWhere}
+         order by u.at, u.id
+         limit @limit
+         """, f, r => new LedgerRow(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3), r.GetString(4),
+            r.GetString(5), r.GetInt32(6), r.GetInt32(7), r.GetBoolean(8), r.GetDecimal(9), r.IsDBNull(10) ? null : r.GetInt32(10),
+            r.GetInt32(11), r.GetBoolean(12), r.GetFieldValue<int[]>(13), r.GetFieldValue<int[]>(14)), ct, limit);
+
+    /// <summary>Providers that appear in the ledger (for the filter).</summary>
+    public async Task<List<string>> ProvidersAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.UsageRecords.Select(u => u.Provider).Distinct().OrderBy(p => p).ToListAsync(ct);
+    }
+
+    private static UsageBreakdown Breakdown(DbDataReader r) =>
+        new(r.GetInt32(0), r.GetString(1), r.GetInt64(2), r.GetDecimal(3), r.GetInt64(4));
+
+    private static CitedDocument Cited(DbDataReader r) =>
+        new(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4));
+
+    private static double? NullableDouble(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+
+    private async Task<List<T>> QueryAsync<T>(string sql, InsightsFilter f, Func<DbDataReader, T> read, CancellationToken ct,
+        int limit = DefaultLimit, Action<NpgsqlCommand>? extra = null)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = f.FromInstant });
+        cmd.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = f.ToExclusive });
+        cmd.Parameters.Add(new NpgsqlParameter("provider", NpgsqlDbType.Text) { Value = (object?)Blank(f.Provider) ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("group", NpgsqlDbType.Integer) { Value = (object?)f.GroupId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("collection", NpgsqlDbType.Integer) { Value = (object?)f.CollectionId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("document", NpgsqlDbType.Uuid) { Value = (object?)f.DocumentId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+        extra?.Invoke(cmd);
+        var rows = new List<T>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+        return rows;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,241 @@
+using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Insights;
+using KnowledgePortal.Tests.Infrastructure;
+
+namespace KnowledgePortal.Tests.Insights;
+
+/// <summary>Ledger, messages, citations, feedback and documents inserted directly; the SQL aggregates checked against PostgreSQL.</summary>
+public sealed class InsightsDataFixture : IAsyncLifetime
+{
+    public static readonly DateOnly Day1 = new(2026, 3, 1);
+    public static readonly DateOnly Day2 = new(2026, 3, 2);
+    public static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    public TestServices Services { get; private set; } = null!;
+    public InsightsQueries Queries => Services.Get<InsightsQueries>();
+    public int Hr, Sales, Policies, Handbook;
+    public Guid PolicyDoc, HandbookDoc, UnusedDoc;
+
+    private static DateTimeOffset At(DateOnly day, int hour) => new(day.ToDateTime(new TimeOnly(hour, 0)), TimeSpan.Zero);
+
+    public async Task InitializeAsync()
+    {
+        Services = await TestServices.StartAsync("insights", seedDemo: false);
+        await using var db = Services.Db.CreateContext();
+        var hr = new PortalGroup { Name = "HR" };
+        var sales = new PortalGroup { Name = "Sales" };
+        var policies = new Collection { Name = "Policies" };
+        var handbook = new Collection { Name = "Handbook" };
+        db.AddRange(hr, sales, policies, handbook);
+        await db.SaveChangesAsync();
+        (Hr, Sales, Policies, Handbook) = (hr.Id, sales.Id, policies.Id, handbook.Id);
+
+        Document Doc(string title, int collection, DateOnly? due) => new()
+        {
+            Title = title, FileName = title + ".pdf", ContentType = "application/pdf", Sha256 = Guid.NewGuid().ToString("N"),
+            UploadedBy = "admin", CollectionId = collection, ReviewDue = due,
+        };
+        var policyDoc = Doc("Travel policy", Policies, Today.AddDays(-3));
+        var handbookDoc = Doc("Employee handbook", Handbook, Today.AddDays(10));
+        var unusedDoc = Doc("Old memo", Policies, null);
+        db.AddRange(policyDoc, handbookDoc, unusedDoc);
+        (PolicyDoc, HandbookDoc, UnusedDoc) = (policyDoc.Id, handbookDoc.Id, unusedDoc.Id);
+
+        var session = new ChatSession { UserId = "u1", Title = "t" };
+        db.Add(session);
+        ChatMessage Ask(string text, DateTimeOffset at) => new() { SessionId = session.Id, Role = "user", Content = text, CreatedAt = at };
+        ChatMessage Answer(string text, DateTimeOffset at, string provider) =>
+            new() { SessionId = session.Id, Role = "assistant", Content = text, CreatedAt = at.AddMicroseconds(1), Provider = provider };
+
+        var a1 = Answer("Economy class [1].", At(Day1, 10), "P1");
+        a1.Citations =
+        [
+            new MessageCitation { Number = 1, ChunkId = 11, DocumentId = policyDoc.Id },
+            new MessageCitation { Number = 2, ChunkId = 12, DocumentId = policyDoc.Id },
+            new MessageCitation { Number = 3, ChunkId = 21, DocumentId = handbookDoc.Id },
+        ];
+        var a2 = Answer("Not covered.", At(Day2, 11), "P1");
+        var a3 = Answer("Not covered.", At(Day2, 12), "P1");
+        var a4 = Answer("Not covered.", At(Day2, 13), "P1");
+        db.AddRange(
+            Ask("Which class may I fly?", At(Day1, 10)), a1,
+            Ask("How do I claim taxi expenses?", At(Day2, 11)), a2,
+            Ask("how do I claim taxi expenses", At(Day2, 12)), a3,
+            Ask("Where is the cafeteria menu for this week?", At(Day2, 13)), a4);
+
+        UsageRecord Usage(DateTimeOffset at, string provider, decimal cost, int input, int output, int[] groups, int[] collections,
+            int? first, int total, bool answered, string route, Guid? message) => new()
+        {
+            At = at, UserId = "u1", Provider = provider, Model = "m", Route = route, Cost = cost, InputTokens = input, OutputTokens = output,
+            GroupIds = groups, CollectionIds = collections, FirstTokenMs = first, TotalMs = total, AnsweredFromSources = answered, MessageId = message,
+        };
+        db.UsageRecords.AddRange(
+            Usage(At(Day1, 10), "P1", 0.10m, 100, 50, [Hr], [Policies, Handbook], 100, 1000, true, "cloud", a1.Id),
+            Usage(At(Day2, 10), "P2", 0.20m, 200, 100, [Hr, Sales], [Handbook], 300, 3000, true, "cloud", null),
+            Usage(At(Day2, 11), "P1", 0, 0, 0, [Sales], [], null, 500, false, "not-covered", a2.Id),
+            Usage(At(Day2, 12), "P1", 0, 0, 0, [Sales], [], null, 500, false, "not-covered", a3.Id),
+            Usage(At(Day2, 13), "P1", 0, 0, 0, [Sales], [], null, 500, false, "not-covered", a4.Id),
+            Usage(At(Day1.AddDays(-30), 9), "P1", 5m, 1000, 1000, [Hr], [Policies], 50, 50, true, "cloud", null)); // outside the period
+        await db.SaveChangesAsync();
+        db.Feedback.Add(new Feedback { MessageId = a1.Id, UserId = "u1", Rating = 1, Comment = "Helpful", At = At(Day1, 11) });
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await Services.DisposeAsync();
+}
+
+public class InsightsQueriesTests(InsightsDataFixture data) : IClassFixture<InsightsDataFixture>
+{
+    private static readonly InsightsFilter Period = new(InsightsDataFixture.Day1, InsightsDataFixture.Day2);
+    private InsightsQueries Q => data.Queries;
+
+    [Fact]
+    public async Task CostPerDay_GroupsByUtcDayAndProvider()
+    {
+        var rows = await Q.CostPerDayAsync(Period);
+
+        Assert.Equal(
+            [
+                new DailyProviderUsage(InsightsDataFixture.Day1, "P1", 0.10m, 100, 50),
+                new DailyProviderUsage(InsightsDataFixture.Day2, "P1", 0m, 0, 0),
+                new DailyProviderUsage(InsightsDataFixture.Day2, "P2", 0.20m, 200, 100),
+            ], rows);
+    }
+
+    [Fact]
+    public async Task QuestionsPerDay_CountsLedgerRows()
+    {
+        var rows = await Q.QuestionsPerDayAsync(Period);
+
+        Assert.Equal([new DailyCount(InsightsDataFixture.Day1, 1), new DailyCount(InsightsDataFixture.Day2, 4)], rows);
+    }
+
+    [Fact]
+    public async Task AnswerShare_AnsweredVsNotCovered()
+    {
+        var share = await Q.AnswerShareAsync(Period);
+
+        Assert.Equal(new AnswerShare(5, 2, 3), share);
+        Assert.Equal(40, share.AnsweredPercent, 6);
+    }
+
+    [Fact]
+    public async Task Filters_ProviderGroupAndCollection()
+    {
+        Assert.Equal(1, (await Q.AnswerShareAsync(Period with { Provider = "P2" })).Total);
+        Assert.Equal(4, (await Q.AnswerShareAsync(Period with { GroupId = data.Sales })).Total);
+        Assert.Equal(1, (await Q.AnswerShareAsync(Period with { CollectionId = data.Policies })).Total);
+        Assert.Equal(6, (await Q.AnswerShareAsync(Period with { From = InsightsDataFixture.Day1.AddDays(-30) })).Total);
+    }
+
+    [Fact]
+    public async Task ByGroup_UnnestsGroupIds()
+    {
+        var rows = await Q.ByGroupAsync(Period);
+
+        Assert.Equal(
+            [
+                new UsageBreakdown(data.Hr, "HR", 2, 0.30m, 450),
+                new UsageBreakdown(data.Sales, "Sales", 4, 0.20m, 300),
+            ], rows);
+    }
+
+    [Fact]
+    public async Task ByCollection_UnnestsCollectionIds()
+    {
+        var rows = await Q.ByCollectionAsync(Period);
+
+        Assert.Equal(
+            [
+                new UsageBreakdown(data.Handbook, "Handbook", 2, 0.30m, 450),
+                new UsageBreakdown(data.Policies, "Policies", 1, 0.10m, 150),
+            ], rows);
+    }
+
+    [Fact]
+    public async Task Latency_ContinuousPercentiles()
+    {
+        var latency = await Q.LatencyAsync(Period);
+
+        Assert.Equal(5, latency.Count);
+        Assert.Equal(200, latency.FirstTokenP50!.Value, 6); // of 100 and 300; nulls ignored
+        Assert.Equal(290, latency.FirstTokenP95!.Value, 6);
+        Assert.Equal(500, latency.TotalP50!.Value, 6); // of 500 500 500 1000 3000
+        Assert.Equal(2600, latency.TotalP95!.Value, 6);
+    }
+
+    [Fact]
+    public async Task Latency_NoRows_Nulls()
+    {
+        var latency = await Q.LatencyAsync(new InsightsFilter(new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 2)));
+
+        Assert.Equal(0, latency.Count);
+        Assert.Null(latency.TotalP50);
+    }
+
+    [Fact]
+    public async Task Feedback_WithQuestionAnswerAndSources()
+    {
+        var item = Assert.Single(await Q.FeedbackAsync(Period));
+
+        Assert.Equal("Which class may I fly?", item.Question);
+        Assert.Equal("Economy class [1].", item.Answer);
+        Assert.Equal(["Travel policy", "Employee handbook"], item.Sources);
+        Assert.Equal((1, "Helpful"), (item.Rating, item.Comment));
+    }
+
+    [Fact]
+    public async Task Feedback_FilteredByCollectionAndDocument()
+    {
+        Assert.Single(await Q.FeedbackAsync(Period with { CollectionId = data.Handbook }));
+        Assert.Single(await Q.FeedbackAsync(Period with { DocumentId = data.PolicyDoc }));
+        Assert.Empty(await Q.FeedbackAsync(Period with { DocumentId = data.UnusedDoc }));
+        Assert.Empty(await Q.FeedbackAsync(Period with { Provider = "P2" }));
+        Assert.Empty(await Q.FeedbackAsync(Period with { From = InsightsDataFixture.Day2 }));
+    }
+
+    [Fact]
+    public async Task Unanswered_QuestionsNewestFirst_AndGroupedBySimilarity()
+    {
+        var questions = await Q.UnansweredAsync(Period);
+        Assert.Equal(["Where is the cafeteria menu for this week?", "how do I claim taxi expenses", "How do I claim taxi expenses?"],
+            questions.Select(q => q.Question));
+
+        var groups = await Q.UnansweredGroupsAsync(Period);
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(("How do I claim taxi expenses?", 2), (groups[0].Representative, groups[0].Count));
+        Assert.Equal(("Where is the cafeteria menu for this week?", 1), (groups[1].Representative, groups[1].Count));
+    }
+
+    [Fact]
+    public async Task StaleDocuments_ReviewDueBeforeToday()
+    {
+        var stale = Assert.Single(await Q.StaleDocumentsAsync(InsightsDataFixture.Today));
+
+        Assert.Equal(("Travel policy", "Policies"), (stale.Title, stale.Collection));
+        Assert.Empty(await Q.StaleDocumentsAsync(InsightsDataFixture.Today, data.Handbook));
+    }
+
+    [Fact]
+    public async Task MostAndNeverCited()
+    {
+        var most = await Q.MostCitedAsync(Period);
+        Assert.Equal(["Employee handbook", "Travel policy"], most.Select(d => d.Title)); // one answer each, by title
+        Assert.All(most, d => Assert.Equal(1, d.Citations));
+
+        var never = Assert.Single(await Q.NeverCitedAsync());
+        Assert.Equal(data.UnusedDoc, never.Id);
+        Assert.Empty(await Q.NeverCitedAsync(data.Handbook));
+    }
+
+    [Fact]
+    public async Task Ledger_RowsInPeriod_CsvFormulaSafe()
+    {
+        var rows = await Q.LedgerAsync(Period);
+
+        Assert.Equal(5, rows.Count);
+        Assert.Equal([data.Hr, data.Sales], rows[1].GroupIds);
+        var csv = InsightsCsv.Ledger(rows);
+        Assert.Equal(6, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+}
