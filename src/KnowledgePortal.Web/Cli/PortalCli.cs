@@ -6,6 +6,7 @@ using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Api;
 using KnowledgePortal.Web.Hosting;
@@ -43,6 +44,7 @@ public static partial class PortalCli
         builder.AddPortalDatabase();
         builder.AddPortalCore(runWorker: args[0] == "worker");
         builder.Services.AddOptions<Hosting.AuthenticationOptions>().BindConfiguration(Hosting.AuthenticationOptions.Section);
+        builder.Services.AddPortalInsights(); // budgets apply to scripted questions too
         using var host = builder.Build();
         try
         {
