@@ -86,6 +86,28 @@ public sealed class HybridRetriever(
         return (hits, exact ? "exact" : "hnsw-iterative");
     }
 
+    /// <summary>
+    /// The vector stage of <see cref="SearchAsync"/> on its own: the same embedding, access predicate and choice between
+    /// the HNSW index and an exact scan, returning the vector candidates nearest first (no keyword search, no fusion).
+    /// <paramref name="forceExact"/> always scans exactly, which gives the reference for measuring the index's recall.
+    /// Used by <c>./portal bench retrieval</c>.
+    /// </summary>
+    public async Task<(IReadOnlyList<long> ChunkIds, string VectorPath)> VectorSearchAsync(UserAccess user, string query,
+        bool forceExact = false, int? candidates = null, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        if (user.GroupIds.Length == 0 || string.IsNullOrWhiteSpace(query)) return ([], "none");
+        var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var useIndex = await PrepareIndexScanAsync(conn, o, ct);
+        var exact = forceExact || !useIndex
+                    || await CountVisibleAsync(conn, user.GroupIds, null, o.ExactScanBelowVisibleChunks, ct) < o.ExactScanBelowVisibleChunks;
+        var hits = await VectorCandidatesAsync(conn, user.GroupIds, null, queryVector, candidates ?? o.VectorCandidates, exact, ct);
+        await tx.CommitAsync(ct);
+        return (hits.Select(h => h.Id).ToList(), exact ? "exact" : "hnsw-iterative");
+    }
+
     /// <summary>Turns on pgvector 0.8 iterative index scans for this transaction and checks they took effect.</summary>
     internal static async Task<bool> PrepareIndexScanAsync(NpgsqlConnection conn, RetrievalOptions o, CancellationToken ct)
     {
