@@ -56,8 +56,6 @@ public sealed class ProviderCatalog(
             p.Temperature = s.Temperature; p.TopP = s.TopP; p.MaxOutputTokens = s.MaxOutputTokens; p.ContextWindow = s.ContextWindow;
             p.Enabled = s.Enabled; p.IsDefault = s.IsDefault;
         }
-        if (configured.Any(c => c.IsDefault))
-            foreach (var other in db.ProviderProfiles.Local.Where(p => configured.All(c => c.Name != p.Name))) other.IsDefault = false;
         await db.SaveChangesAsync(ct);
     }
 

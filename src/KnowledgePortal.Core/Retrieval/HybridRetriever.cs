@@ -64,15 +64,18 @@ public sealed class HybridRetriever(
             new RetrievalDiagnostics(exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count, sw.Elapsed.TotalMilliseconds));
     }
 
-    /// <summary>The vector step: an exact scan for users who can read few chunks, else the HNSW index (iterative scan).</summary>
+    /// <summary>
+    /// The vector step: an exact scan for users who can read few chunks (or when <paramref name="forceExact"/>, the
+    /// reference for measuring recall), else the HNSW index with an iterative scan.
+    /// </summary>
     private async Task<(List<(long Id, double Distance)> Hits, bool Exact, int Visible)> VectorStepAsync(NpgsqlConnection conn,
-        int[] groups, IReadOnlyList<int>? collections, float[] queryVector, CancellationToken ct)
+        int[] groups, IReadOnlyList<int>? collections, float[] queryVector, CancellationToken ct, bool forceExact = false, int? candidates = null)
     {
         var o = options.Value;
         var useIndex = await PrepareIndexScanAsync(conn, o, ct);
-        var visible = await CountVisibleAsync(conn, groups, collections, o.ExactScanBelowVisibleChunks, ct);
-        var exact = !useIndex || visible < o.ExactScanBelowVisibleChunks;
-        return (await VectorCandidatesAsync(conn, groups, collections, queryVector, o.VectorCandidates, exact, ct), exact, visible);
+        var visible = forceExact ? 0 : await CountVisibleAsync(conn, groups, collections, o.ExactScanBelowVisibleChunks, ct);
+        var exact = forceExact || !useIndex || visible < o.ExactScanBelowVisibleChunks;
+        return (await VectorCandidatesAsync(conn, groups, collections, queryVector, candidates ?? o.VectorCandidates, exact, ct), exact, visible);
     }
 
     /// <summary>The vector step alone for a raw query vector, as <see cref="SearchAsync"/> runs it (recall tests).</summary>
@@ -87,23 +90,17 @@ public sealed class HybridRetriever(
     }
 
     /// <summary>
-    /// The vector stage of <see cref="SearchAsync"/> on its own: the same embedding, access predicate and choice between
-    /// the HNSW index and an exact scan, returning the vector candidates nearest first (no keyword search, no fusion).
-    /// <paramref name="forceExact"/> always scans exactly, which gives the reference for measuring the index's recall.
-    /// Used by <c>./portal bench retrieval</c>.
+    /// The vector step of <see cref="SearchAsync"/> on its own for a text query (no keyword search, no fusion), nearest
+    /// first. <paramref name="forceExact"/> always scans exactly. Used by <c>./portal bench retrieval</c>.
     /// </summary>
     public async Task<(IReadOnlyList<long> ChunkIds, string VectorPath)> VectorSearchAsync(UserAccess user, string query,
         bool forceExact = false, int? candidates = null, CancellationToken ct = default)
     {
-        var o = options.Value;
         if (user.GroupIds.Length == 0 || string.IsNullOrWhiteSpace(query)) return ([], "none");
         var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var useIndex = await PrepareIndexScanAsync(conn, o, ct);
-        var exact = forceExact || !useIndex
-                    || await CountVisibleAsync(conn, user.GroupIds, null, o.ExactScanBelowVisibleChunks, ct) < o.ExactScanBelowVisibleChunks;
-        var hits = await VectorCandidatesAsync(conn, user.GroupIds, null, queryVector, candidates ?? o.VectorCandidates, exact, ct);
+        var (hits, exact, _) = await VectorStepAsync(conn, user.GroupIds, null, queryVector, ct, forceExact, candidates);
         await tx.CommitAsync(ct);
         return (hits.Select(h => h.Id).ToList(), exact ? "exact" : "hnsw-iterative");
     }
