@@ -2,6 +2,7 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Insights;
+using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Web.Api;
 using KnowledgePortal.Web.Auth;
 using KnowledgePortal.Web.Cli;
@@ -17,6 +18,7 @@ builder.AddPortalDatabase();
 builder.AddPortalServices();
 builder.Services.AddPortalAdministration();
 builder.Services.AddPortalInsights();
+builder.Services.AddPortalModelLab();
 builder.Services.AddSingleton<IViewAsSearch, ViewAsSearch>();
 builder.AddPortalAuthentication();
 builder.AddPortalUi();
@@ -63,6 +65,7 @@ app.MapPortalAccountEndpoints(mode);
 app.MapPortalApi();
 app.MapAdminEndpoints();
 app.MapInsightsEndpoints();
+app.MapLabEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -732,6 +732,290 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.ToTable("ingestion_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabQuestion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.PrimitiveCollection<string[]>("ExpectedAnswers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("expected_answers");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<int>("SetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("set_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lab_question");
+
+                    b.HasIndex("SetId", "Ordinal")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lab_question_set_id_ordinal");
+
+                    b.ToTable("lab_question", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabQuestionSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lab_question_sets");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lab_question_sets_name");
+
+                    b.ToTable("lab_question_sets", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("answer");
+
+                    b.Property<bool>("Answered")
+                        .HasColumnType("boolean")
+                        .HasColumnName("answered");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.PrimitiveCollection<int[]>("CitedNumbers")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("cited_numbers");
+
+                    b.Property<decimal>("Cost")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<bool?>("ExpectedMatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expected_match");
+
+                    b.Property<int?>("FirstTokenMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_token_ms");
+
+                    b.Property<int>("InputTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<string>("Model")
+                        .HasColumnType("text")
+                        .HasColumnName("model");
+
+                    b.Property<int>("OutputTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("provider");
+
+                    b.Property<int>("QuestionOrdinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("question_ordinal");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("route");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.PrimitiveCollection<long[]>("SentChunkIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("sent_chunk_ids");
+
+                    b.Property<bool>("TokensEstimated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("tokens_estimated");
+
+                    b.Property<int>("TotalMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_ms");
+
+                    b.PrimitiveCollection<long[]>("WithheldChunkIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("withheld_chunk_ids");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lab_results");
+
+                    b.HasIndex("RunId", "QuestionOrdinal", "Provider")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lab_results_run_id_question_ordinal_provider");
+
+                    b.ToTable("lab_results", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<int[]>("CollectionIds")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("collection_ids");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by_name");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.PrimitiveCollection<string[]>("Providers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("providers");
+
+                    b.Property<int>("QuestionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("question_count");
+
+                    b.Property<int?>("QuestionSetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("question_set_id");
+
+                    b.Property<string>("QuestionSetName")
+                        .HasColumnType("text")
+                        .HasColumnName("question_set_name");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lab_runs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_lab_runs_created_at");
+
+                    b.ToTable("lab_runs", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabRunQuestion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.PrimitiveCollection<string[]>("ExpectedAnswers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("expected_answers");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lab_run_question");
+
+                    b.HasIndex("RunId", "Ordinal")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lab_run_question_run_id_ordinal");
+
+                    b.ToTable("lab_run_question", (string)null);
+                });
+
             modelBuilder.Entity("KnowledgePortal.Core.Domain.MessageCitation", b =>
                 {
                     b.Property<long>("Id")
@@ -1252,6 +1536,36 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasConstraintName("fk_ingestion_jobs_documents_document_id");
                 });
 
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabQuestion", b =>
+                {
+                    b.HasOne("KnowledgePortal.Core.Domain.LabQuestionSet", null)
+                        .WithMany("Questions")
+                        .HasForeignKey("SetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lab_question_lab_question_sets_set_id");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabResult", b =>
+                {
+                    b.HasOne("KnowledgePortal.Core.Domain.LabRun", null)
+                        .WithMany("Results")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lab_results_lab_runs_run_id");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabRunQuestion", b =>
+                {
+                    b.HasOne("KnowledgePortal.Core.Domain.LabRun", null)
+                        .WithMany("Questions")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lab_run_question_lab_runs_run_id");
+                });
+
             modelBuilder.Entity("KnowledgePortal.Core.Domain.MessageCitation", b =>
                 {
                     b.HasOne("KnowledgePortal.Core.Domain.ChatMessage", null)
@@ -1285,6 +1599,18 @@ namespace KnowledgePortal.Migrations.Migrations
             modelBuilder.Entity("KnowledgePortal.Core.Domain.Collection", b =>
                 {
                     b.Navigation("Access");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabQuestionSet", b =>
+                {
+                    b.Navigation("Questions");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.LabRun", b =>
+                {
+                    b.Navigation("Questions");
+
+                    b.Navigation("Results");
                 });
 
             modelBuilder.Entity("KnowledgePortal.Core.Domain.PortalGroup", b =>

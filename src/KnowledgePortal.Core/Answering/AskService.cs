@@ -99,42 +99,14 @@ public sealed partial class AskService(
         }
         else
         {
-            var prompt = PromptBuilder.Build(question, sources, language, historySensitivity <= profile.MaxSensitivity ? history : null);
-            var chatOptions = new ChatOptions
-            {
-                Temperature = profile.Temperature,
-                TopP = profile.TopP,
-                MaxOutputTokens = profile.MaxOutputTokens,
-            };
+            var prompt = PromptBuilder.Build(question, sources, language, historySensitivity <= profile.MaxSensitivity ? history : null).ToList();
             var text = new StringBuilder();
             streamed = "";
-            UsageDetails? usage = null;
-            string? failure = null;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(o.RequestTimeoutSeconds));
-            await using var stream = StreamModelAsync(profile, prompt.ToList(), chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
-            while (true)
+            await using var model = ModelStream.Open(providers, profile, prompt, o.RequestTimeoutSeconds, ct);
+            while (await model.ReadAsync() is { } piece)
             {
-                ChatResponseUpdate? update = null;
-                try
-                {
-                    if (!await stream.MoveNextAsync()) break;
-                    update = stream.Current;
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    failure = "Cancelled.";
-                }
-                catch (Exception ex)
-                {
-                    failure = DescribeProviderError(profile, ex, timeout.IsCancellationRequested && !ct.IsCancellationRequested, o.RequestTimeoutSeconds);
-                    logger.LogWarning("Provider {Provider} failed: {Error}", profile.Name, ex.GetType().Name);
-                }
-                if (failure is not null) break;
-                foreach (var u in update!.Contents.OfType<UsageContent>()) usage = u.Details;
-                if (string.IsNullOrEmpty(update.Text)) continue;
                 firstTokenMs ??= (int)total.ElapsedMilliseconds;
-                text.Append(update.Text);
+                text.Append(piece);
                 // Stream only what is settled; a half-typed "[7" is held back until it closes (and is dropped if unknown).
                 var settled = CitationMapper.Settled(text.ToString(), sources.Count);
                 if (settled.Length > streamed.Length && settled.StartsWith(streamed, StringComparison.Ordinal))
@@ -143,24 +115,16 @@ public sealed partial class AskService(
                     streamed = settled;
                 }
             }
-            if (failure is not null)
+            if (model.Failure is { } failure)
             {
+                if (model.FailureType != nameof(OperationCanceledException))
+                    logger.LogWarning("Provider {Provider} failed: {Error}", profile.Name, model.FailureType);
                 await RecordFailureAsync(user, profile, route, failure, ct);
                 yield return new AskFailed(failure);
                 yield break;
             }
             answer = text.ToString();
-            if (usage?.InputTokenCount is { } inTok && usage.OutputTokenCount is { } outTok)
-            {
-                inputTokens = (int)inTok;
-                outputTokens = (int)outTok;
-            }
-            else
-            {
-                estimated = true;
-                inputTokens = prompt.Sum(m => tokens.Count(m.Text ?? ""));
-                outputTokens = tokens.Count(answer);
-            }
+            (inputTokens, outputTokens, estimated) = model.Tokens(tokens, answer);
         }
 
         var (clean, mapped) = CitationMapper.Map(answer, sources);
@@ -210,13 +174,6 @@ public sealed partial class AskService(
         if (chunkIds.Count == 0) return SensitivityLabel.Public;
         var labels = await db.Chunks.Where(c => chunkIds.Contains(c.Id)).Select(c => c.Sensitivity).ToListAsync(ct);
         return labels.Count < chunkIds.Count ? SensitivityLabel.Secret : labels.Max();
-    }
-
-    private async IAsyncEnumerable<ChatResponseUpdate> StreamModelAsync(ProviderProfile profile, IList<Microsoft.Extensions.AI.ChatMessage> prompt,
-        ChatOptions chatOptions, [EnumeratorCancellation] CancellationToken ct)
-    {
-        using var client = providers.CreateChatClient(profile);
-        await foreach (var update in client.GetStreamingResponseAsync(prompt, chatOptions, ct)) yield return update;
     }
 
     public static string DescribeProviderError(ProviderProfile profile, Exception ex, bool timedOut, int timeoutSeconds) => ex switch

@@ -32,7 +32,13 @@ public sealed class ProviderCatalog(
         ?? enabled.FirstOrDefault(p => string.Equals(p.Name, configuredDefault, StringComparison.OrdinalIgnoreCase))
         ?? enabled.FirstOrDefault(p => p.IsDefault)
         ?? enabled.FirstOrDefault()
-        ?? new ProviderProfile { Name = "Extractive (built-in)", Kind = ProviderKind.Extractive, Location = ProviderLocation.OnPremises, MaxSensitivity = SensitivityLabel.Secret };
+        ?? BuiltInExtractive;
+
+    /// <summary>The extractive mode used when no profile is enabled (and offered by the model lab as a free baseline).</summary>
+    public static ProviderProfile BuiltInExtractive => new()
+    {
+        Name = "Extractive (built-in)", Kind = ProviderKind.Extractive, Location = ProviderLocation.OnPremises, MaxSensitivity = SensitivityLabel.Secret,
+    };
 
     public static ProviderChoice ToChoice(ProviderProfile p) =>
         new(p.Name, p.Location, p.MaxSensitivity, p.Kind == ProviderKind.Extractive);

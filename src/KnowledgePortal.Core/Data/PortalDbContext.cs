@@ -29,6 +29,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<ProviderProfile> ProviderProfiles => Set<ProviderProfile>();
     public DbSet<Budget> Budgets => Set<Budget>();
     public DbSet<PortalSetting> Settings => Set<PortalSetting>();
+    public DbSet<LabQuestionSet> LabQuestionSets => Set<LabQuestionSet>();
+    public DbSet<LabRun> LabRuns => Set<LabRun>();
+    public DbSet<LabResult> LabResults => Set<LabResult>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -134,5 +137,25 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             e.Property(x => x.MonthlyCostLimit).HasPrecision(18, 6);
         });
         b.Entity<PortalSetting>(e => e.HasKey(x => x.Key));
+        b.Entity<LabQuestionSet>(e =>
+        {
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.HasMany(x => x.Questions).WithOne().HasForeignKey(x => x.SetId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<LabQuestion>(e => e.HasIndex(x => new { x.SetId, x.Ordinal }).IsUnique());
+        b.Entity<LabRun>(e =>
+        {
+            e.HasIndex(x => x.CreatedAt);
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.HasMany(x => x.Questions).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Results).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<LabRunQuestion>(e => e.HasIndex(x => new { x.RunId, x.Ordinal }).IsUnique());
+        b.Entity<LabResult>(e =>
+        {
+            e.HasIndex(x => new { x.RunId, x.QuestionOrdinal, x.Provider }).IsUnique();
+            e.Property(x => x.Cost).HasPrecision(18, 6);
+        });
     }
 }

@@ -24,3 +24,6 @@ public enum JobStatus { Queued = 0, Running = 1, Succeeded = 2, Failed = 3, Canc
 public enum ProviderKind { Extractive = 0, OpenAI = 1, AzureOpenAI = 2, OpenAICompatible = 3 }
 
 public enum ProviderLocation { Cloud = 0, OnPremises = 1 }
+
+/// <summary>Lifecycle of a model-lab run. A run left Running by a stopped process is shown as interrupted (see ModelLab).</summary>
+public enum LabRunStatus { Running = 0, Completed = 1, Cancelled = 2, Failed = 3 }

@@ -32,7 +32,8 @@ public static class InsightsCsv
         ["at_utc", "user_id", "question"],
         rows.Select(r => new string?[] { Time(r.At), r.UserId, r.Question }));
 
-    private static string Format(string[] header, IEnumerable<string?[]> rows)
+    /// <summary>A header and rows as RFC 4180 CSV with CRLF line ends.</summary>
+    public static string Format(string[] header, IEnumerable<string?[]> rows)
     {
         var sb = new StringBuilder();
         AppendRow(sb, header);

@@ -22,6 +22,12 @@ public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory
         and (@collection::integer is null or @collection = any(u.collection_ids))
         """;
 
+    /// <summary>
+    /// Model-lab calls are in the ledger (they cost money, so they count in cost and budgets) but are not staff
+    /// questions: question counts, the answered share and latency leave them out.
+    /// </summary>
+    private const string NotLab = "u.route <> '" + Lab.ModelLab.LedgerRoute + "'";
+
     /// <summary>The question an assistant message answered: the user message just before it in its session.</summary>
     private const string QuestionOf = """
         (select q.content from chat_messages q
@@ -38,14 +44,14 @@ public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory
 
     public Task<List<DailyCount>> QuestionsPerDayAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
         $"""
-         select (u.at at time zone 'UTC')::date, count(*) from usage_records u where {UsageWhere}
+         select (u.at at time zone 'UTC')::date, count(*) from usage_records u where {UsageWhere} and {NotLab}
          group by 1 order by 1
          """, f, r => new DailyCount(r.GetFieldValue<DateOnly>(0), r.GetInt64(1)), ct);
 
     /// <summary>Per portal group of the asker (a question counts once for each of the asker's groups).</summary>
     public Task<List<UsageBreakdown>> ByGroupAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
         $"""
-         select g.id, coalesce(pg.name, '#' || g.id), count(*), sum(u.cost), sum(u.input_tokens + u.output_tokens)::bigint
+         select g.id, coalesce(pg.name, '#' || g.id), count(*) filter (where {NotLab}), sum(u.cost), sum(u.input_tokens + u.output_tokens)::bigint
          from usage_records u cross join lateral unnest(u.group_ids) as g(id)
          left join portal_groups pg on pg.id = g.id
          where {UsageWhere}
@@ -55,7 +61,7 @@ public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory
     /// <summary>Per collection the answer's sources came from (a question counts once for each).</summary>
     public Task<List<UsageBreakdown>> ByCollectionAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
         $"""
-         select c.id, coalesce(col.name, '#' || c.id), count(*), sum(u.cost), sum(u.input_tokens + u.output_tokens)::bigint
+         select c.id, coalesce(col.name, '#' || c.id), count(*) filter (where {NotLab}), sum(u.cost), sum(u.input_tokens + u.output_tokens)::bigint
          from usage_records u cross join lateral unnest(u.collection_ids) as c(id)
          left join collections col on col.id = c.id
          where {UsageWhere}
@@ -65,7 +71,7 @@ public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<AnswerShare> AnswerShareAsync(InsightsFilter f, CancellationToken ct = default) => (await QueryAsync(
         $"""
          select count(*), count(*) filter (where u.answered_from_sources), count(*) filter (where u.route = 'not-covered')
-         from usage_records u where {UsageWhere}
+         from usage_records u where {UsageWhere} and {NotLab}
          """, f, r => new AnswerShare(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), ct)).Single();
 
     /// <summary>Median and 95th percentile (continuous) of time to first token and total time, in milliseconds.</summary>
@@ -76,7 +82,7 @@ public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory
                 percentile_cont(0.95) within group (order by u.first_token_ms),
                 percentile_cont(0.5) within group (order by u.total_ms),
                 percentile_cont(0.95) within group (order by u.total_ms)
-         from usage_records u where {UsageWhere}
+         from usage_records u where {UsageWhere} and {NotLab}
          """, f, r => new LatencyPercentiles(r.GetInt64(0), NullableDouble(r, 1), NullableDouble(r, 2), NullableDouble(r, 3), NullableDouble(r, 4)), ct))
         .Single();
 

@@ -2,6 +2,7 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Insights;
+using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Web.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ public sealed class TestServices : IAsyncDisposable
         builder.AddPortalCore(runWorker: false);
         builder.Services.AddPortalAdministration();
         builder.Services.AddPortalInsights();
+        builder.Services.AddPortalModelLab();
         var host = builder.Build();
         await host.Services.InitializeDatabaseAsync(seedDemo);
         return new TestServices(host, db);
