@@ -8,6 +8,7 @@ using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Core.Retrieval;
 using Microsoft.EntityFrameworkCore;
 
@@ -115,7 +116,7 @@ public static class EvalCommand
                 askMs.Add(sw.Elapsed.TotalMilliseconds);
                 provider ??= done?.Provider;
                 if (done is null || !done.Answered) refused++;
-                else if (item.Answers.Any(ans => Normalize(done.Answer).Contains(Normalize(ans)))) matched++;
+                else if (ExpectedAnswer.Matches(done.Answer, item.Answers)) matched++;
                 if (!json) Console.Error.Write($"\rasked {n + 1}/{items.Count}");
             }
             if (!json) Console.Error.WriteLine();
@@ -170,8 +171,6 @@ public static class EvalCommand
         await db.Groups.Where(g => g.Id == groupId).ExecuteDeleteAsync();
         await db.ChatSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync();
     }
-
-    private static string Normalize(string s) => s.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace(" ", "");
 
     private static double Percentile(List<double> values, int p)
     {

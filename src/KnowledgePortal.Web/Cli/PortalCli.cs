@@ -7,6 +7,7 @@ using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Insights;
+using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Api;
 using KnowledgePortal.Web.Hosting;
@@ -21,7 +22,7 @@ namespace KnowledgePortal.Web.Cli;
 /// </summary>
 public static partial class PortalCli
 {
-    private static readonly HashSet<string> Commands = ["import", "search", "ask", "eval", "bench", "worker", "seed", "migrate"];
+    private static readonly HashSet<string> Commands = ["import", "search", "ask", "eval", "lab", "bench", "worker", "seed", "migrate"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -45,6 +46,7 @@ public static partial class PortalCli
         builder.AddPortalCore(runWorker: args[0] == "worker");
         builder.Services.AddOptions<Hosting.AuthenticationOptions>().BindConfiguration(Hosting.AuthenticationOptions.Section);
         builder.Services.AddPortalInsights(); // budgets apply to scripted questions too
+        builder.Services.AddPortalModelLab();
         using var host = builder.Build();
         try
         {
@@ -56,6 +58,7 @@ public static partial class PortalCli
                 "search" => await SearchAsync(host.Services, parsed),
                 "ask" => await AskAsync(host.Services, parsed),
                 "eval" => await EvalCommand.RunAsync(host.Services, parsed),
+                "lab" => await LabCommand.RunAsync(host.Services, parsed),
                 "bench" => await BenchCommand.RunAsync(host.Services, parsed),
                 "worker" => await WorkerAsync(host),
                 "seed" => await SeedAsync(host.Services),

@@ -35,10 +35,7 @@ public sealed class PortalProcess : IAsyncDisposable
         params string[] extraArgs)
     {
         var webDir = Path.Combine(RepoPaths.Root, "src", "KnowledgePortal.Web");
-        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dll = Path.Combine(webDir, "bin", config, "net10.0", "KnowledgePortal.Web.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException("Build the web project first (./portal test does).", dll);
-
+        var dll = WebDll(webDir);
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var psi = new ProcessStartInfo("dotnet")
@@ -77,6 +74,35 @@ public sealed class PortalProcess : IAsyncDisposable
         }
         await portal.DisposeAsync();
         throw new TimeoutException("The portal did not become ready within 120 s:\n" + portal.Log);
+    }
+
+    /// <summary>Runs one `./portal` subcommand with the real binary (Development, so demo users work with --as) and waits for it.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(string connectionString, params string[] args)
+    {
+        var webDir = Path.Combine(RepoPaths.Root, "src", "KnowledgePortal.Web");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = webDir,
+        };
+        foreach (var a in new[] { WebDll(webDir) }.Concat(args).Concat(["--contentRoot", webDir])) psi.ArgumentList.Add(a);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["ConnectionStrings__Portal"] = connectionString;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the portal CLI");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string WebDll(string webDir)
+    {
+        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(webDir, "bin", config, "net10.0", "KnowledgePortal.Web.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the web project first (./portal test does).", dll);
     }
 
     public async ValueTask DisposeAsync()
