@@ -51,11 +51,11 @@ public sealed partial class AskService(
         var question = request.Question.Trim();
         if (question.Length == 0) { yield return new AskFailed("Type a question first."); yield break; }
         if (question.Length > 4000) { yield return new AskFailed("The question is too long (4,000 characters at most)."); yield break; }
-        // Monthly caps: refused at 100% of any cap that applies to this user, warned from 80%.
-        var budget = budgets is null ? BudgetStatus.Allowed : await budgets.CheckAsync(user, ct);
+        var language = LanguageDetector.Detect(question);
+        // Monthly caps: refused at 100% of any cap that applies to this user, warned from 80% (in the question's language).
+        var budget = budgets is null ? BudgetStatus.Allowed : await budgets.CheckAsync(user, language, ct);
         if (budget.Level == BudgetLevel.Refused) { yield return new AskFailed(budget.Message!); yield break; }
         var total = Stopwatch.StartNew();
-        var language = LanguageDetector.Detect(question);
 
         var session = await LoadOrCreateSessionAsync(user, request.SessionId, question, ct);
         if (session is null) { yield return new AskFailed("This conversation does not exist or is not yours."); yield break; }

@@ -40,23 +40,32 @@ public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactor
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Cancelled).SetProperty(j => j.FinishedAt, DateTimeOffset.UtcNow), ct);
         if (n > 0 && !await db.IngestionJobs.AnyAsync(j => j.DocumentId == documentId && j.Status == JobStatus.Running, ct))
         {
-            var current = document.CurrentVersionId is { } currentId
-                ? await db.DocumentVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == currentId, ct)
-                : null;
-            if (current is null)
+            if (document.CurrentVersionId is null)
                 await db.Documents.Where(d => d.Id == documentId && d.Status != DocumentStatus.Ready && d.CurrentVersionId == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Cancelled), ct);
             else
-                // The indexed version stays; the document describes it again (not the cancelled upload), so uploading
-                // the cancelled file later is a new version rather than "unchanged".
-                await db.Documents.Where(d => d.Id == documentId && d.Status != DocumentStatus.Ready && d.CurrentVersionId == current.Id)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(d => d.Status, DocumentStatus.Ready)
-                        .SetProperty(d => d.Sha256, current.Sha256)
-                        .SetProperty(d => d.SizeBytes, current.SizeBytes)
-                        .SetProperty(d => d.ContentType, current.ContentType), ct);
+                await DescribeCurrentVersionAsync(db, documentId, ct);
         }
         return n > 0;
+    }
+
+    /// <summary>
+    /// After an update was cancelled the indexed version stays; the document is Ready and describes that version again
+    /// (not the cancelled upload), so uploading the cancelled file later is a new version rather than "unchanged".
+    /// </summary>
+    internal static async Task DescribeCurrentVersionAsync(PortalDbContext db, Guid documentId, CancellationToken ct)
+    {
+        var current = await db.DocumentVersions.AsNoTracking()
+            .Where(v => db.Documents.Any(d => d.Id == documentId && d.CurrentVersionId == v.Id)).FirstOrDefaultAsync(ct);
+        if (current is null) return;
+        await db.Documents.Where(d => d.Id == documentId && d.CurrentVersionId == current.Id)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Status, DocumentStatus.Ready)
+                .SetProperty(d => d.FailureReason, (string?)null)
+                .SetProperty(d => d.Sha256, current.Sha256)
+                .SetProperty(d => d.SizeBytes, current.SizeBytes)
+                .SetProperty(d => d.ContentType, current.ContentType)
+                .SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
     }
 
     /// <summary>Queues the newest version of a failed or cancelled document again, from the start.</summary>

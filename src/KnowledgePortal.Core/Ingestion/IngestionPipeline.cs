@@ -247,9 +247,17 @@ public sealed class IngestionPipeline(
         await db.DocumentVersions.Where(v => v.Id == job.DocumentVersionId)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, status).SetProperty(v => v.FailureReason, reason), ct);
         var isNewest = !await db.IngestionJobs.AnyAsync(j => j.DocumentId == job.DocumentId && j.CreatedAt > job.CreatedAt, ct);
-        if (isNewest)
+        var indexedVersion = await db.Documents.Where(d => d.Id == job.DocumentId).Select(d => d.CurrentVersionId).SingleOrDefaultAsync(ct);
+        var olderVersionIndexed = indexedVersion is not null && indexedVersion != job.DocumentVersionId;
+        if (isNewest && olderVersionIndexed && jobStatus == JobStatus.Cancelled)
+            // A cancelled update leaves the indexed version in place: the document is Ready and describes it again.
+            await DocumentCommands.DescribeCurrentVersionAsync(db, job.DocumentId, ct);
+        else if (isNewest)
+        {
+            var shown = olderVersionIndexed ? $"The new version could not be indexed: {reason} The previous version is still searchable." : reason;
             await db.Documents.Where(d => d.Id == job.DocumentId).ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, status).SetProperty(d => d.FailureReason, reason).SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
+                .SetProperty(d => d.Status, status).SetProperty(d => d.FailureReason, shown).SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        }
         if (jobStatus == JobStatus.Failed)
             AuditLog.Add(db, "system", "document-failed", "document", job.DocumentId.ToString(), new { reason });
         await db.SaveChangesAsync(ct);

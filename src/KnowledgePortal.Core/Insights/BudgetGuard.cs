@@ -42,8 +42,8 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     public static DateTimeOffset NextMonthStart(DateTimeOffset now) => MonthStart(now).AddMonths(1);
 
-    /// <summary>Whether <paramref name="user"/> may ask now, given the caps that apply to them.</summary>
-    public async Task<BudgetStatus> CheckAsync(UserAccess user, CancellationToken ct = default)
+    /// <summary>Whether <paramref name="user"/> may ask now, given the caps that apply to them; the message is in <paramref name="language"/> ("ja" or English).</summary>
+    public async Task<BudgetStatus> CheckAsync(UserAccess user, string language = "en", CancellationToken ct = default)
     {
         var now = Now;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -54,18 +54,19 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
         if (budgets.Count == 0) return BudgetStatus.Allowed;
         // The asker reads "your account" rather than their own id.
         var usage = (await UsageAsync(db, budgets, now, ct)).Select(u => u.Budget.UserId is null ? u : u with { Scope = "your account" });
-        return Evaluate(usage, now);
+        return Evaluate(usage, now, language);
     }
 
     /// <summary>
     /// The decision from each applicable cap's spend: refused when any cap is reached, warned when any is at 80% or more
     /// (the message names the fullest cap), else allowed.
     /// </summary>
-    public static BudgetStatus Evaluate(IEnumerable<BudgetUsage> usage, DateTimeOffset now)
+    public static BudgetStatus Evaluate(IEnumerable<BudgetUsage> usage, DateTimeOffset now, string language = "en")
     {
         var caps = usage.SelectMany(Caps).OrderByDescending(c => c.Ratio).ToList();
         if (caps.Count == 0) return BudgetStatus.Allowed;
         var top = caps[0];
+        if (language == "ja") return EvaluateJapanese(top, now);
         var resumes = NextMonthStart(now).ToString("d MMM", CultureInfo.InvariantCulture);
         if (top.Ratio >= 1)
             return new BudgetStatus(BudgetLevel.Refused, $"The monthly {top.Kind} cap of {top.Limit} for {top.Scope} is reached; asking resumes on {resumes}.");
@@ -75,11 +76,24 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return BudgetStatus.Allowed;
     }
 
-    private static IEnumerable<(string Kind, string Limit, string Scope, double Ratio)> Caps(BudgetUsage u)
+    private static BudgetStatus EvaluateJapanese((string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage) top, DateTimeOffset now)
     {
-        if (u.CostRatio is { } cost) yield return ("cost", FormatCost(u.Budget.MonthlyCostLimit!.Value), u.Scope, cost);
+        var resumes = NextMonthStart(now).ToString("M月d日", CultureInfo.InvariantCulture);
+        var scope = top.Usage.Budget.UserId is not null ? "あなたのアカウント"
+            : $"グループ「{(top.Scope.StartsWith("group ", StringComparison.Ordinal) ? top.Scope[6..] : top.Scope)}」";
+        var cap = top.Kind == "cost" ? $"月間コスト上限（{top.Limit}）" : $"月間トークン上限（{top.Usage.Budget.MonthlyTokenLimit!.Value.ToString("N0", CultureInfo.InvariantCulture)} トークン）";
+        if (top.Ratio >= 1) return new BudgetStatus(BudgetLevel.Refused, $"{scope}の{cap}に達しました。{resumes}から再び質問できます。");
+        if (top.Ratio >= WarningRatio)
+            return new BudgetStatus(BudgetLevel.Warning,
+                $"{scope}の{cap}の {Math.Floor(top.Ratio * 100).ToString(CultureInfo.InvariantCulture)}% を使用しました。100% に達すると{resumes}まで質問できません。");
+        return BudgetStatus.Allowed;
+    }
+
+    private static IEnumerable<(string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage)> Caps(BudgetUsage u)
+    {
+        if (u.CostRatio is { } cost) yield return ("cost", FormatCost(u.Budget.MonthlyCostLimit!.Value), u.Scope, cost, u);
         if (u.TokenRatio is { } tokens)
-            yield return ("token", u.Budget.MonthlyTokenLimit!.Value.ToString("N0", CultureInfo.InvariantCulture) + " tokens", u.Scope, tokens);
+            yield return ("token", u.Budget.MonthlyTokenLimit!.Value.ToString("N0", CultureInfo.InvariantCulture) + " tokens", u.Scope, tokens, u);
     }
 
     public static string FormatCost(decimal amount) => "$" + amount.ToString("N2", CultureInfo.InvariantCulture);

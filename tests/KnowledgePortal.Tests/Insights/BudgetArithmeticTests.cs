@@ -23,6 +23,18 @@ public class BudgetArithmeticTests
     }
 
     [Fact]
+    public void Evaluate_JapaneseQuestion_MessagesInJapaneseNamingCapAndDate()
+    {
+        var refused = BudgetGuard.Evaluate([Cost(50, 50)], Now, "ja");
+        var warned = BudgetGuard.Evaluate([Tokens(100_000, 85_000)], Now, "ja");
+
+        Assert.Equal(BudgetLevel.Refused, refused.Level);
+        Assert.Equal("グループ「HR」の月間コスト上限（$50.00）に達しました。12月1日から再び質問できます。", refused.Message);
+        Assert.Equal(BudgetLevel.Warning, warned.Level);
+        Assert.Equal("あなたのアカウントの月間トークン上限（100,000 トークン）の 85% を使用しました。100% に達すると12月1日まで質問できません。", warned.Message);
+    }
+
+    [Fact]
     public void Evaluate_CostOverCap_Refused() => Assert.Equal(BudgetLevel.Refused, BudgetGuard.Evaluate([Cost(50, 63.2m)], Now).Level);
 
     [Theory]

@@ -147,4 +147,54 @@ public class DocumentCommandsTests : IAsyncLifetime
         Assert.All(await _services.ChunksAsync(id), c => Assert.Equal(document.CurrentVersionId, c.DocumentVersionId));
         Assert.NotEqual(v1.Id, document.CurrentVersionId);
     }
+
+    [Fact]
+    public async Task CancelAsync_NewVersionWhileWorkerRuns_OldVersionStaysReady()
+    {
+        var km = await _services.UserAsync("km");
+        var handbook = await _services.CollectionIdAsync(DemoData.Handbook);
+        var id = await _services.UploadOkAsync(km, handbook, "guide.pdf", DemoBytes("welcome-guide.pdf"));
+        await _services.DrainQueueAsync();
+        var v1 = Assert.Single(await _services.VersionsAsync(id));
+        var v1Chunks = await _services.ChunksAsync(id);
+        await _services.UploadAsync(km, handbook, "guide.pdf", DemoBytes("api-style-guide.pdf"));
+        await using (var db = _services.Db.CreateContext())
+            // Another worker claimed the new version's job, and its lease ran out: the cancel request waits for a step boundary.
+            await db.IngestionJobs.Where(j => j.DocumentId == id && j.Status == JobStatus.Queued).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Running).SetProperty(j => j.LockedBy, "crashed-worker")
+                .SetProperty(j => j.LockedUntil, DateTimeOffset.UtcNow.AddSeconds(-1)));
+
+        Assert.True(await _services.Get<DocumentCommands>().CancelAsync(km, id));
+        Assert.NotEqual(DocumentStatus.Ready, (await _services.DocumentAsync(id)).Status); // still running
+        await _services.DrainQueueAsync(); // the worker picks the job up and stops at its first step boundary
+
+        var document = await _services.DocumentAsync(id);
+        Assert.Equal(DocumentStatus.Ready, document.Status);
+        Assert.Null(document.FailureReason);
+        Assert.Equal(v1.Id, document.CurrentVersionId);
+        Assert.Equal(v1.Sha256, document.Sha256);
+        Assert.Equal(v1Chunks.Select(c => c.Id), (await _services.ChunksAsync(id)).Select(c => c.Id));
+        await using var check = _services.Db.CreateContext();
+        Assert.Equal(JobStatus.Cancelled, await check.IngestionJobs.Where(j => j.DocumentId == id).OrderByDescending(j => j.CreatedAt).Select(j => j.Status).FirstAsync());
+    }
+
+    [Fact]
+    public async Task Pipeline_BrokenNewVersion_FailsSayingThePreviousVersionIsStillSearchable()
+    {
+        var km = await _services.UserAsync("km");
+        var handbook = await _services.CollectionIdAsync(DemoData.Handbook);
+        var id = await _services.UploadOkAsync(km, handbook, "guide.pdf", DemoBytes("welcome-guide.pdf"));
+        await _services.DrainQueueAsync();
+        var v1Chunks = await _services.ChunksAsync(id);
+        var broken = DemoBytes("api-style-guide.pdf")[..2000]; // a truncated PDF
+
+        await _services.UploadAsync(km, handbook, "guide.pdf", broken);
+        await _services.DrainQueueAsync();
+
+        var document = await _services.DocumentAsync(id);
+        Assert.Equal(DocumentStatus.Failed, document.Status);
+        Assert.StartsWith("The new version could not be indexed:", document.FailureReason);
+        Assert.EndsWith("The previous version is still searchable.", document.FailureReason);
+        Assert.Equal(v1Chunks.Select(c => c.Id), (await _services.ChunksAsync(id)).Select(c => c.Id));
+    }
 }
