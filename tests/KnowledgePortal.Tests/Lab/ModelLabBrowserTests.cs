@@ -78,4 +78,25 @@ public class ModelLabBrowserTests(PortalFixture fixture)
             await db.ProviderProfiles.Where(p => p.Name == Model).ExecuteDeleteAsync();
         }
     }
+
+    [Fact]
+    public async Task ModelLabPage_JapaneseBrowser_ShowsJapaneseLabelsAndLineErrors()
+    {
+        var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "admin", culture: "ja");
+        try
+        {
+            await Infrastructure.Browser.GotoAsync(page, "/admin/lab");
+            Assert.Contains("モデル比較ラボ", await page.Locator("h1").InnerTextAsync());
+            await page.Locator("textarea[data-testid=lab-questions]").FillAsync("有給休暇は何日ですか？ => 10日\n{壊れた JSON");
+            var error = page.Locator("[data-testid=lab-parse-error]");
+            await error.WaitForAsync();
+            Assert.Contains("2 行目", await error.InnerTextAsync());
+            Assert.Contains("1 問", await page.Locator("[data-testid=lab-parse-summary]").InnerTextAsync());
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kp-model-lab-ja.png"), FullPage = true });
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using KnowledgePortal.Tests.Infrastructure;
+
+namespace KnowledgePortal.Tests.Localization;
+
+/// <summary>The UI strings (generated from strings.tsv): every one is a valid format string, the same in both languages.</summary>
+public partial class ResourceStringTests
+{
+    private static Dictionary<string, string> Load(string file) =>
+        XDocument.Load(Path.Combine(RepoPaths.Root, "src", "KnowledgePortal.Web", "Resources", file)).Root!.Elements("data")
+            .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
+
+    [Fact]
+    public void Resources_EveryString_FormatsWithoutErrorAndUsesTheSamePlaceholdersInJapanese()
+    {
+        var english = Load("SharedResource.resx");
+        var japanese = Load("SharedResource.ja.resx");
+        Assert.Equal(english.Keys.Order(), japanese.Keys.Order());
+        var problems = new List<string>();
+        foreach (var (key, en) in english)
+        {
+            // Pages pass strings through string.Format, so a stray brace would break the page at run time.
+            foreach (var (lang, text) in new[] { ("en", en), ("ja", japanese[key]) })
+            {
+                try { _ = string.Format(CultureInfo.InvariantCulture, text, Enumerable.Range(0, 10).Select(i => (object)i).ToArray()); }
+                catch (FormatException) { problems.Add($"{key} ({lang}): not a valid format string"); }
+            }
+            if (!Placeholders(en).SetEquals(Placeholders(japanese[key]))) problems.Add($"{key}: placeholders differ between English and Japanese");
+        }
+        Assert.Empty(problems);
+    }
+
+    private static HashSet<string> Placeholders(string text) =>
+        Placeholder().Matches(text.Replace("{{", "").Replace("}}", "")).Select(m => m.Groups[1].Value).ToHashSet();
+
+    [GeneratedRegex(@"\{(\d+)[^}]*\}")] private static partial Regex Placeholder();
+}
