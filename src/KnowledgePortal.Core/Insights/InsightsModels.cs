@@ -18,7 +18,11 @@ public sealed record InsightsFilter(DateOnly From, DateOnly To, string? Provider
     public DateTimeOffset ToExclusive => new(To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }
 
-public sealed record DailyProviderUsage(DateOnly Day, string Provider, decimal Cost, long InputTokens, long OutputTokens)
+/// <summary>What the cost and token charts are broken down by.</summary>
+public enum UsageDimension { Provider, Group, Collection }
+
+/// <summary>One day of one series (a provider, group or collection name).</summary>
+public sealed record DailyUsage(DateOnly Day, string Series, decimal Cost, long InputTokens, long OutputTokens)
 {
     public long Tokens => InputTokens + OutputTokens;
 }

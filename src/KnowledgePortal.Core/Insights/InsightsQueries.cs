@@ -35,12 +35,27 @@ public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory
          order by q.created_at desc limit 1)
         """;
 
-    public Task<List<DailyProviderUsage>> CostPerDayAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
-        $"""
-         select (u.at at time zone 'UTC')::date, u.provider, sum(u.cost), sum(u.input_tokens)::bigint, sum(u.output_tokens)::bigint
-         from usage_records u where {UsageWhere}
-         group by 1, 2 order by 1, 2
-         """, f, r => new DailyProviderUsage(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetDecimal(2), r.GetInt64(3), r.GetInt64(4)), ct);
+    /// <summary>
+    /// Cost and tokens per UTC day, one series per provider, asker's group or source collection. By group or collection
+    /// an answer counts once for each of its groups / collections (as in <see cref="ByGroupAsync"/>), so series may overlap.
+    /// </summary>
+    public Task<List<DailyUsage>> CostPerDayAsync(InsightsFilter f, UsageDimension by = UsageDimension.Provider, CancellationToken ct = default)
+    {
+        var (series, from) = by switch
+        {
+            UsageDimension.Group => ("coalesce(pg.name, '#' || g.id)",
+                "usage_records u cross join lateral unnest(u.group_ids) as g(id) left join portal_groups pg on pg.id = g.id"),
+            UsageDimension.Collection => ("coalesce(col.name, '#' || c.id)",
+                "usage_records u cross join lateral unnest(u.collection_ids) as c(id) left join collections col on col.id = c.id"),
+            _ => ("u.provider", "usage_records u"),
+        };
+        return QueryAsync(
+            $"""
+             select (u.at at time zone 'UTC')::date, {series}, sum(u.cost), sum(u.input_tokens)::bigint, sum(u.output_tokens)::bigint
+             from {from} where {UsageWhere}
+             group by 1, 2 order by 1, 2
+             """, f, r => new DailyUsage(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetDecimal(2), r.GetInt64(3), r.GetInt64(4)), ct);
+    }
 
     public Task<List<DailyCount>> QuestionsPerDayAsync(InsightsFilter f, CancellationToken ct = default) => QueryAsync(
         $"""

@@ -22,6 +22,10 @@ public class InsightsBrowserTests(PortalFixture fixture)
             Assert.True(await page.Locator("[data-testid=chart-cost] svg").CountAsync() > 0);
             var questions = (await page.Locator("[data-testid=insights-questions]").InnerTextAsync()).Replace(",", "").Trim();
             Assert.True(long.Parse(questions) >= 1, $"questions shown: {questions}");
+            // The cost and token charts can be broken down by group instead of provider.
+            await page.Locator("[data-testid=insights-chart-by] >> text=Group").ClickAsync();
+            await page.Locator("[data-testid=chart-cost] .mud-chart-legend-item, [data-testid=chart-cost] .mud-chart-legend").Filter(new() { HasText = "Staff" }).First
+                .WaitForAsync(new() { Timeout = 30_000 });
             await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kp-insights.png"), FullPage = true });
         }
         finally

@@ -96,10 +96,30 @@ public class InsightsQueriesTests(InsightsDataFixture data) : IClassFixture<Insi
 
         Assert.Equal(
             [
-                new DailyProviderUsage(InsightsDataFixture.Day1, "P1", 0.10m, 100, 50),
-                new DailyProviderUsage(InsightsDataFixture.Day2, "P1", 0m, 0, 0),
-                new DailyProviderUsage(InsightsDataFixture.Day2, "P2", 0.20m, 200, 100),
+                new DailyUsage(InsightsDataFixture.Day1, "P1", 0.10m, 100, 50),
+                new DailyUsage(InsightsDataFixture.Day2, "P1", 0m, 0, 0),
+                new DailyUsage(InsightsDataFixture.Day2, "P2", 0.20m, 200, 100),
             ], rows);
+    }
+
+    [Fact]
+    public async Task CostPerDay_ByGroupAndByCollection_OneSeriesPerNameCountingSharedAnswersInEach()
+    {
+        var byGroup = await Q.CostPerDayAsync(Period, UsageDimension.Group);
+        var byCollection = await Q.CostPerDayAsync(Period, UsageDimension.Collection);
+
+        Assert.Equal(
+            [
+                new DailyUsage(InsightsDataFixture.Day1, "HR", 0.10m, 100, 50),
+                new DailyUsage(InsightsDataFixture.Day2, "HR", 0.20m, 200, 100),
+                new DailyUsage(InsightsDataFixture.Day2, "Sales", 0.20m, 200, 100),
+            ], byGroup);
+        Assert.Equal(
+            [
+                new DailyUsage(InsightsDataFixture.Day1, "Handbook", 0.10m, 100, 50),
+                new DailyUsage(InsightsDataFixture.Day1, "Policies", 0.10m, 100, 50),
+                new DailyUsage(InsightsDataFixture.Day2, "Handbook", 0.20m, 200, 100),
+            ], byCollection);
     }
 
     [Fact]

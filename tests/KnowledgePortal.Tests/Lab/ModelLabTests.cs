@@ -98,7 +98,7 @@ public class ModelLabTests(AnsweringFixture fixture) : IClassFixture<AnsweringFi
         Assert.Contains(ledger, u => u.Cost == cloud.Cost && u.InputTokens == cloud.InputTokens);
         var after = await Services.Get<InsightsQueries>().AnswerShareAsync(Today());
         Assert.Equal(before.Total, after.Total);
-        Assert.Contains(await Services.Get<InsightsQueries>().CostPerDayAsync(Today()), d => d.Provider == Cloud && d.Cost >= cloud.Cost);
+        Assert.Contains(await Services.Get<InsightsQueries>().CostPerDayAsync(Today()), d => d.Series == Cloud && d.Cost >= cloud.Cost);
     }
 
     [Fact]
