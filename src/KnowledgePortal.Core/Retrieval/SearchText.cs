@@ -170,9 +170,34 @@ public static class SearchText
             if (token.Length > MaxWordLength) continue;
             var lower = token.ToLowerInvariant();
             if (dropStopWords && StopWords.Contains(lower) && !IsShouted(token)) continue;
-            lexemes.Add(Quote(lower));
+            lexemes.Add(LightStem(lower) is { } stem ? Quote(stem) + ":*" : Quote(lower));
         }
         return lexemes;
+    }
+
+    /// <summary>Suffixes stripped by <see cref="LightStem"/>, longest first, with the shortest stem each may leave.</summary>
+    private static readonly (string Suffix, int MinStem)[] EnglishSuffixes =
+        [("ments", 4), ("ment", 4), ("ings", 4), ("ing", 4), ("ies", 3), ("ed", 4), ("es", 3), ("ly", 4), ("s", 3)];
+
+    /// <summary>
+    /// The index keeps words as written, so an English query word of four letters or more is searched as a prefix of
+    /// its light stem ("employees" → <c>'employee':*</c>, "leaving" → <c>'leav':*</c>, "policies" → <c>'polic':*</c>):
+    /// it finds the other inflections without re-indexing, at the price of some over-matching that the vector side and
+    /// idf weighting absorb. Null for words left exact (short, non-ASCII, with digits).
+    /// </summary>
+    internal static string? LightStem(string lower)
+    {
+        if (lower.Length < 4 || !lower.All(char.IsAsciiLetterLower)) return null;
+        if (lower.EndsWith("ss", StringComparison.Ordinal)) return lower; // business, class
+        foreach (var (suffix, minStem) in EnglishSuffixes)
+        {
+            if (!lower.EndsWith(suffix, StringComparison.Ordinal) || lower.Length - suffix.Length < minStem) continue;
+            var stem = lower[..^suffix.Length];
+            // "es" is a suffix only after a sibilant (boxes, matches, classes); "notes" is "note" + "s".
+            if (suffix == "es" && !(stem.EndsWith('s') || stem.EndsWith('x') || stem.EndsWith('z') || stem.EndsWith("ch") || stem.EndsWith("sh"))) continue;
+            return stem;
+        }
+        return lower;
     }
 
     private static bool IsShouted(string token) => token.Length >= 2 && token.All(c => !char.IsLetter(c) || char.IsUpper(c)) && token.Any(char.IsLetter);

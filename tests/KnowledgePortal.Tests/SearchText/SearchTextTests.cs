@@ -66,7 +66,7 @@ public class SearchTextTests
     [Fact]
     public void ToTsQuery_SeveralTerms_Ored()
     {
-        Assert.Equal("'vacation' | 'policy'", SearchText.ToTsQuery("Vacation policy"));
+        Assert.Equal("'vacation':* | 'policy':*", SearchText.ToTsQuery("Vacation policy"));
         Assert.Equal("'有給' | '申請'", SearchText.ToTsQuery("有給　申請")); // ideographic space
         Assert.Equal("('有給' & '給休' & '休暇') | '申請'", SearchText.ToTsQuery("有給休暇、申請"));
     }
@@ -74,25 +74,25 @@ public class SearchTextTests
     [Fact]
     public void ToTsQuery_StopWords_Dropped()
     {
-        Assert.Equal("'leave' | 'policy'", SearchText.ToTsQuery("What is the leave policy?"));
+        Assert.Equal("'leave':* | 'policy':*", SearchText.ToTsQuery("What is the leave policy?"));
     }
 
     [Fact]
     public void ToTsQuery_OnlyStopWords_KeptRatherThanEmpty()
     {
-        Assert.Equal("'what' | 'is'", SearchText.ToTsQuery("what is"));
+        Assert.Equal("'what':* | 'is'", SearchText.ToTsQuery("what is"));
     }
 
     [Fact]
     public void ToTsQuery_CapitalisedStopWord_Kept()
     {
-        Assert.Equal("'it' | 'policy'", SearchText.ToTsQuery("IT policy"));
+        Assert.Equal("'it' | 'policy':*", SearchText.ToTsQuery("IT policy"));
     }
 
     [Fact]
     public void ToTsQuery_PunctuatedTerm_LexemesAnded()
     {
-        Assert.Equal("('wi' & 'fi') | 'setup'", SearchText.ToTsQuery("wi-fi setup"));
+        Assert.Equal("('wi' & 'fi') | 'setup':*", SearchText.ToTsQuery("wi-fi setup"));
         Assert.Equal("'windows11' | '設定'", SearchText.ToTsQuery("Windows11の設定"));
     }
 
@@ -107,13 +107,40 @@ public class SearchTextTests
     public void ToTsQuery_Expansions_OredAsGroups()
     {
         var result = SearchText.ToTsQuery("有給休暇", ["annual leave", "PTO", "有給休暇", "the", "  "]);
-        Assert.Equal("('有給' & '給休' & '休暇') | ('annual' & 'leave') | 'pto' | 'the'", result);
+        Assert.Equal("('有給' & '給休' & '休暇') | ('annual':* & 'leave':*) | 'pto' | 'the'", result);
     }
+
+    [Theory]
+    [InlineData("employees", "employee")]
+    [InlineData("notes", "note")]
+    [InlineData("boxes", "box")]
+    [InlineData("comment", "comment")]
+    [InlineData("speed", "speed")]
+    [InlineData("employee", "employee")]
+    [InlineData("leaving", "leav")]
+    [InlineData("approved", "approv")]
+    [InlineData("policies", "polic")]
+    [InlineData("business", "business")]
+    [InlineData("days", "day")]
+    [InlineData("payments", "payment")]
+    [InlineData("monthly", "month")]
+    public void LightStem_EnglishWord_GivesThePrefixSearched(string word, string stem) => Assert.Equal(stem, SearchText.LightStem(word));
+
+    [Theory]
+    [InlineData("day")]
+    [InlineData("g5")]
+    [InlineData("windows11")]
+    [InlineData("straße")]
+    public void LightStem_ShortOrNotPlainAscii_LeftExact(string word) => Assert.Null(SearchText.LightStem(word));
+
+    [Fact]
+    public void ToTsQuery_InflectedEnglishWord_SearchesItsStemAsPrefix() =>
+        Assert.Equal("'employee':* | 'receiv':*", SearchText.ToTsQuery("employees receiving"));
 
     [Fact]
     public void ToTsQuery_DuplicateTerms_Deduplicated()
     {
-        Assert.Equal("'leave'", SearchText.ToTsQuery("leave LEAVE Leave"));
+        Assert.Equal("'leave':*", SearchText.ToTsQuery("leave LEAVE Leave"));
     }
 
     [Theory]
