@@ -83,4 +83,34 @@ public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactor
         await db.SaveChangesAsync(ct);
         return job.Id;
     }
+
+    /// <summary>
+    /// Sets when the document is next due for review (null: never). Knowledge managers use it for documents whose
+    /// review cycle differs from their collection's.
+    /// </summary>
+    public Task<bool> SetReviewDueAsync(UserAccess actor, Guid documentId, DateOnly? reviewDue, CancellationToken ct = default) =>
+        ChangeReviewDueAsync(actor, documentId, "document-review-date", _ => reviewDue, ct);
+
+    /// <summary>
+    /// Records that a manager reviewed the document today: it is next due after its collection's review interval
+    /// (or never, when the collection has none).
+    /// </summary>
+    public Task<bool> MarkReviewedAsync(UserAccess actor, Guid documentId, DateOnly today, CancellationToken ct = default) =>
+        ChangeReviewDueAsync(actor, documentId, "document-reviewed",
+            interval => interval is { } days ? today.AddDays(days) : null, ct);
+
+    private async Task<bool> ChangeReviewDueAsync(UserAccess actor, Guid documentId, string action, Func<int?, DateOnly?> nextDue,
+        CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, ct);
+        if (document is null || !actor.CanManage(document.CollectionId)) return false;
+        var interval = await db.Collections.Where(c => c.Id == document.CollectionId).Select(c => c.ReviewIntervalDays).SingleAsync(ct);
+        var before = document.ReviewDue;
+        document.ReviewDue = nextDue(interval);
+        AuditLog.Add(db, actor.UserName, action, "document", documentId.ToString(),
+            new { before = before?.ToString("yyyy-MM-dd"), after = document.ReviewDue?.ToString("yyyy-MM-dd") });
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
 }

@@ -22,10 +22,11 @@ public static class InsightsCsv
         }));
 
     public static string Feedback(IEnumerable<FeedbackItem> rows) => Format(
-        ["id", "at_utc", "user_id", "rating", "comment", "question", "answer", "sources"],
+        ["id", "at_utc", "user_id", "rating", "comment", "question", "answer", "sources", "answer_hidden"],
         rows.Select(r => new string?[]
         {
             Num(r.Id), Time(r.At), r.UserId, Num(r.Rating), r.Comment, r.Question, r.Answer, string.Join("; ", r.Sources),
+            r.AnswerHidden ? "true" : "false",
         }));
 
     public static string Unanswered(IEnumerable<UnansweredQuestion> rows) => Format(

@@ -1,3 +1,5 @@
+using KnowledgePortal.Core.Access;
+
 namespace KnowledgePortal.Core.Insights;
 
 /// <summary>
@@ -41,10 +43,32 @@ public sealed record AnswerShare(long Total, long AnsweredFromSources, long NotC
 
 public sealed record LatencyPercentiles(long Count, double? FirstTokenP50, double? FirstTokenP95, double? TotalP50, double? TotalP95);
 
-public sealed record FeedbackItem(long Id, DateTimeOffset At, string UserId, int Rating, string? Comment, string? Question, string Answer,
-    IReadOnlyList<string> Sources);
+/// <summary>
+/// One piece of feedback. <paramref name="AnswerHidden"/>: the answer came from a document the viewer cannot read, so
+/// <paramref name="Answer"/> is null and <paramref name="Sources"/> empty. <paramref name="UserId"/> is null for non-admins.
+/// </summary>
+public sealed record FeedbackItem(long Id, DateTimeOffset At, string? UserId, int Rating, string? Comment, string? Question, string? Answer,
+    IReadOnlyList<string> Sources, bool AnswerHidden = false);
 
-public sealed record UnansweredQuestion(DateTimeOffset At, string UserId, string Question);
+/// <summary>A question nothing readable covered; <paramref name="UserId"/> is null for non-admins.</summary>
+public sealed record UnansweredQuestion(DateTimeOffset At, string? UserId, string Question);
+
+/// <summary>
+/// Whose view of the content-quality reports: answers are shown only when built from documents readable by
+/// <paramref name="ReaderGroupIds"/>; rows are limited to <paramref name="CollectionIds"/> (null: every collection, for
+/// admins); who asked is shown only when <paramref name="ShowUserIds"/>.
+/// </summary>
+public sealed record QualityScope(int[] ReaderGroupIds, int[]? CollectionIds, bool ShowUserIds)
+{
+    /// <summary>Admins see every collection and who asked; knowledge managers, the collections they manage.</summary>
+    public static QualityScope For(UserAccess viewer)
+    {
+        if (!viewer.IsKnowledgeManager) throw new UnauthorizedAccessException("Content-quality reports are for knowledge managers and admins.");
+        return viewer.IsAdmin ? new(viewer.GroupIds, null, true) : new(viewer.GroupIds, viewer.ManagedCollectionIds, false);
+    }
+
+    public bool Covers(int collectionId) => CollectionIds is null || CollectionIds.Contains(collectionId);
+}
 
 /// <summary>Similar unanswered questions: the first one seen stands for the group.</summary>
 public sealed record QuestionGroup(string Representative, int Count, IReadOnlyList<string> Examples);

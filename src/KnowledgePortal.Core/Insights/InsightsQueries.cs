@@ -8,9 +8,10 @@ namespace KnowledgePortal.Core.Insights;
 
 /// <summary>
 /// Read-only reports over the usage ledger (usage_records), feedback, chat messages, citations and documents.
-/// Aggregation happens in SQL; callers (admin page, CSV endpoints) check that the user is an admin.
+/// Aggregation happens in SQL. The usage reports are for admins (callers check); the content-quality reports
+/// (InsightsQueries.Quality.cs) take a <see cref="QualityScope"/> and apply it in their SQL.
 /// </summary>
-public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed partial class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
     public const int DefaultLimit = 200;
 
@@ -100,87 +101,6 @@ public sealed class InsightsQueries(IDbContextFactory<PortalDbContext> dbFactory
          from usage_records u where {UsageWhere} and {NotLab}
          """, f, r => new LatencyPercentiles(r.GetInt64(0), NullableDouble(r, 1), NullableDouble(r, 2), NullableDouble(r, 3), NullableDouble(r, 4)), ct))
         .Single();
-
-    /// <summary>
-    /// Feedback newest first, with the question, the answer and the titles of the documents sent with it. The collection
-    /// and document filters keep feedback on answers built from them; the provider filter, answers by that provider.
-    /// </summary>
-    public Task<List<FeedbackItem>> FeedbackAsync(InsightsFilter f, int limit = DefaultLimit, CancellationToken ct = default) => QueryAsync(
-        $"""
-         select fb.id, fb.at, fb.user_id, fb.rating, fb.comment, {QuestionOf}, a.content,
-                coalesce((select array_agg(t.title order by t.n) from
-                    (select d.title, min(mc.number) as n from message_citations mc join documents d on d.id = mc.document_id
-                     where mc.message_id = a.id group by d.id, d.title) t), array[]::text[])
-         from feedback fb join chat_messages a on a.id = fb.message_id
-         where fb.at >= @from and fb.at < @to
-           and (@provider::text is null or a.provider = @provider)
-           and (@collection::integer is null or exists (select 1 from message_citations mc join documents d on d.id = mc.document_id
-                                                       where mc.message_id = a.id and d.collection_id = @collection))
-           and (@document::uuid is null or exists (select 1 from message_citations mc where mc.message_id = a.id and mc.document_id = @document))
-         order by fb.at desc, fb.id desc
-         limit @limit
-         """, f, r => new FeedbackItem(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetInt32(3),
-            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.GetFieldValue<string[]>(7)), ct, limit);
-
-    /// <summary>
-    /// Questions nothing readable covered (route "not-covered"), newest first. Such answers had no sources, so the
-    /// collection filter does not apply.
-    /// </summary>
-    public Task<List<UnansweredQuestion>> UnansweredAsync(InsightsFilter f, int limit = 1000, CancellationToken ct = default) => QueryAsync(
-        $"""
-         select u.at, u.user_id, q.content
-         from usage_records u join chat_messages a on a.id = u.message_id
-         cross join lateral (select {QuestionOf} as content) q
-         where u.route = 'not-covered' and q.content is not null and {UsageWhere.Replace("@collection::integer is null", "true")}
-         order by u.at desc, u.id desc
-         limit @limit
-         """, f, r => new UnansweredQuestion(r.GetFieldValue<DateTimeOffset>(0), r.GetString(1), r.GetString(2)), ct, limit);
-
-    /// <summary>Unanswered questions grouped by similarity (<see cref="QuestionGrouping"/>), largest group first.</summary>
-    public async Task<IReadOnlyList<QuestionGroup>> UnansweredGroupsAsync(InsightsFilter f, CancellationToken ct = default)
-    {
-        var questions = await UnansweredAsync(f, 1000, ct);
-        // Oldest first, so the first way a gap was asked about stands for its group.
-        return QuestionGrouping.Group(questions.AsEnumerable().Reverse().Select(q => q.Question));
-    }
-
-    /// <summary>Documents whose review date has passed (before <paramref name="today"/>), most overdue first.</summary>
-    public Task<List<StaleDocument>> StaleDocumentsAsync(DateOnly today, int? collectionId = null, CancellationToken ct = default) => QueryAsync(
-        """
-        select d.id, d.title, d.file_name, c.name, d.review_due
-        from documents d join collections c on c.id = d.collection_id
-        where d.review_due < @today and (@collection::integer is null or d.collection_id = @collection)
-        order by d.review_due, c.name, d.title
-        """, new InsightsFilter(today, today, CollectionId: collectionId),
-        r => new StaleDocument(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateOnly>(4)), ct,
-        extra: cmd => cmd.Parameters.Add(new NpgsqlParameter("today", NpgsqlDbType.Date) { Value = today }));
-
-    /// <summary>Documents sent with the most answers in the period (one count per answer).</summary>
-    public Task<List<CitedDocument>> MostCitedAsync(InsightsFilter f, int limit = 20, CancellationToken ct = default) => QueryAsync(
-        """
-        select d.id, d.title, d.file_name, c.name, count(distinct mc.message_id)
-        from message_citations mc
-        join chat_messages m on m.id = mc.message_id
-        join documents d on d.id = mc.document_id
-        join collections c on c.id = d.collection_id
-        where m.created_at >= @from and m.created_at < @to
-          and (@collection::integer is null or d.collection_id = @collection)
-          and (@provider::text is null or m.provider = @provider)
-        group by d.id, d.title, d.file_name, c.name
-        order by 5 desc, d.title
-        limit @limit
-        """, f, Cited, ct, limit);
-
-    /// <summary>Documents no answer has ever been built from.</summary>
-    public Task<List<CitedDocument>> NeverCitedAsync(int? collectionId = null, int limit = DefaultLimit, CancellationToken ct = default) => QueryAsync(
-        """
-        select d.id, d.title, d.file_name, c.name, 0::bigint
-        from documents d join collections c on c.id = d.collection_id
-        where not exists (select 1 from message_citations mc where mc.document_id = d.id)
-          and (@collection::integer is null or d.collection_id = @collection)
-        order by c.name, d.title
-        limit @limit
-        """, InsightsFilter.LastDays(1) with { CollectionId = collectionId }, Cited, ct, limit);
 
     /// <summary>The usage ledger itself, oldest first (for the CSV export).</summary>
     public Task<List<LedgerRow>> LedgerAsync(InsightsFilter f, int limit = 100_000, CancellationToken ct = default) => QueryAsync(

@@ -6,21 +6,7 @@ namespace KnowledgePortal.Tests.Browser;
 [Collection("portal")]
 public class AskBrowserTests(PortalFixture fixture)
 {
-    /// <summary>The demo documents are queued at start; wait until the portal's own worker has indexed them.</summary>
-    private async Task WaitForDemoIndexedAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = fixture.Db.CreateContext();
-            var open = db.IngestionJobs.Count(j => j.Status == Core.Domain.JobStatus.Queued || j.Status == Core.Domain.JobStatus.Running);
-            if (open == 0 && db.Documents.Any()) return;
-            await Task.Delay(500);
-        }
-        throw new TimeoutException("demo documents were not indexed in time");
-    }
-
-    private static async Task<ILocator> AskAsync(IPage page, string question)
+    internal static async Task<ILocator> AskAsync(IPage page, string question)
     {
         await Infrastructure.Browser.GotoAsync(page, "/");
         await page.Locator("textarea[data-testid=question-input]").FillAsync(question);
@@ -33,7 +19,7 @@ public class AskBrowserTests(PortalFixture fixture)
     [Fact]
     public async Task Ask_StaffQuestion_StreamsCitedAnswerWhoseSourceOpensAtItsPage()
     {
-        await WaitForDemoIndexedAsync();
+        await fixture.WaitForDemoIndexedAsync();
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff");
         var answer = await AskAsync(page, "What should I bring on my first day?");
         var text = await answer.Locator("[data-testid=answer-text]").InnerTextAsync();
@@ -52,7 +38,7 @@ public class AskBrowserTests(PortalFixture fixture)
     [Fact]
     public async Task Ask_HrManagerAboutHrPolicy_GetsHrPassage()
     {
-        await WaitForDemoIndexedAsync();
+        await fixture.WaitForDemoIndexedAsync();
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "hr");
         var answer = await AskAsync(page, "How long can parental leave last?");
         var chips = await answer.Locator("[data-testid=citation-chip]").AllInnerTextsAsync();
@@ -63,7 +49,7 @@ public class AskBrowserTests(PortalFixture fixture)
     [Fact]
     public async Task Ask_StaffAboutHrPolicy_GetsNoHrPassage()
     {
-        await WaitForDemoIndexedAsync();
+        await fixture.WaitForDemoIndexedAsync();
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff");
         var answer = await AskAsync(page, "How long can parental leave last?");
         var html = await answer.InnerHTMLAsync();

@@ -58,6 +58,20 @@ public sealed class PortalFixture : IAsyncLifetime
         (Playwright, Browser) = await Infrastructure.Browser.LaunchAsync();
     }
 
+    /// <summary>The demo documents are queued at start; waits until the portal's own worker has indexed them.</summary>
+    public async Task WaitForDemoIndexedAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = Db.CreateContext();
+            var open = db.IngestionJobs.Count(j => j.Status == Core.Domain.JobStatus.Queued || j.Status == Core.Domain.JobStatus.Running);
+            if (open == 0 && db.Documents.Any()) return;
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("demo documents were not indexed in time");
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();

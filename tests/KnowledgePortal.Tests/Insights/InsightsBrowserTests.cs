@@ -11,17 +11,17 @@ public class InsightsBrowserTests(PortalFixture fixture)
         var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "admin");
         try
         {
-            await Infrastructure.Browser.GotoAsync(page, "/");
-            await page.Locator("textarea[data-testid=question-input]").FillAsync("What should I bring on my first day?");
-            await page.ClickAsync("[data-testid=ask-button]");
+            await fixture.WaitForDemoIndexedAsync();
+            var before = await QuestionsShownAsync(page);
             // The thumbs appear once the answer is complete (and its usage recorded).
-            await page.Locator("[data-testid=answer]").Last.Locator("[data-testid=thumb-up]").WaitForAsync(new() { Timeout = 90_000 });
+            await Browser.AskBrowserTests.AskAsync(page, "What should I bring on my first day?");
+            await Browser.AskBrowserTests.AskAsync(page, "Where do I find the Wi-Fi password?");
 
-            await Infrastructure.Browser.GotoAsync(page, "/admin/insights");
-            await page.Locator("[data-testid=chart-questions] svg").First.WaitForAsync(new() { Timeout = 30_000 });
+            var after = await QuestionsShownAsync(page);
+            Assert.Equal(before + 2, after);
+            // The questions-per-day chart has a bar for today, drawn from the questions above.
+            Assert.True(await page.Locator("[data-testid=chart-questions] svg rect, [data-testid=chart-questions] svg path").CountAsync() > 0);
             Assert.True(await page.Locator("[data-testid=chart-cost] svg").CountAsync() > 0);
-            var questions = (await page.Locator("[data-testid=insights-questions]").InnerTextAsync()).Replace(",", "").Trim();
-            Assert.True(long.Parse(questions) >= 1, $"questions shown: {questions}");
             // The cost and token charts can be broken down by group instead of provider.
             await page.Locator("[data-testid=insights-chart-by] >> text=Group").ClickAsync();
             await page.Locator("[data-testid=chart-cost] .mud-chart-legend-item, [data-testid=chart-cost] .mud-chart-legend").Filter(new() { HasText = "Staff" }).First
@@ -32,5 +32,12 @@ public class InsightsBrowserTests(PortalFixture fixture)
         {
             await page.Context.CloseAsync();
         }
+    }
+
+    private static async Task<long> QuestionsShownAsync(Microsoft.Playwright.IPage page)
+    {
+        await Infrastructure.Browser.GotoAsync(page, "/admin/insights");
+        await page.Locator("[data-testid=chart-questions] svg").First.WaitForAsync(new() { Timeout = 30_000 });
+        return long.Parse((await page.Locator("[data-testid=insights-questions]").InnerTextAsync()).Replace(",", "").Trim());
     }
 }

@@ -11,8 +11,17 @@ public class InsightsCsvTests
             "=HYPERLINK(\"x\")", "What, exactly?", "+1 answer", ["Doc A", "@Doc B"])]);
 
         var lines = csv.Split("\r\n");
-        Assert.Equal("id,at_utc,user_id,rating,comment,question,answer,sources", lines[0]);
-        Assert.Equal("7,2026-03-01T10:00:00.000Z,u1,'-1,\"'=HYPERLINK(\"\"x\"\")\",\"What, exactly?\",'+1 answer,Doc A; @Doc B", lines[1]);
+        Assert.Equal("id,at_utc,user_id,rating,comment,question,answer,sources,answer_hidden", lines[0]);
+        Assert.Equal("7,2026-03-01T10:00:00.000Z,u1,'-1,\"'=HYPERLINK(\"\"x\"\")\",\"What, exactly?\",'+1 answer,Doc A; @Doc B,false", lines[1]);
+    }
+
+    [Fact]
+    public void Feedback_HiddenAnswerForKnowledgeManager_EmptyAnswerUserAndSources()
+    {
+        var csv = InsightsCsv.Feedback([new FeedbackItem(8, new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), null, 1, null, "Q?", null, [],
+            AnswerHidden: true)]);
+
+        Assert.Equal("8,2026-03-01T10:00:00.000Z,,1,,Q?,,,true", csv.Split("\r\n")[1]);
     }
 
     [Fact]

@@ -77,7 +77,14 @@ public sealed class InsightsDataFixture : IAsyncLifetime
             Usage(At(Day2, 13), "P1", 0, 0, 0, [Sales], [], null, 500, false, "not-covered", a4.Id),
             Usage(At(Day1.AddDays(-30), 9), "P1", 5m, 1000, 1000, [Hr], [Policies], 50, 50, true, "cloud", null)); // outside the period
         await db.SaveChangesAsync();
-        db.Feedback.Add(new Feedback { MessageId = a1.Id, UserId = "u1", Rating = 1, Comment = "Helpful", At = At(Day1, 11) });
+        db.Feedback.AddRange(
+            new Feedback { MessageId = a1.Id, UserId = "u1", Rating = 1, Comment = "Helpful", At = At(Day1, 11) },
+            new Feedback { MessageId = a4.Id, UserId = "u2", Rating = -1, Comment = "No menu", At = At(Day2, 14) });
+        // HR reads both collections; Sales reads and manages only the handbook.
+        db.CollectionAccess.AddRange(
+            new CollectionAccess { CollectionId = Policies, GroupId = Hr, Level = AccessLevel.Read },
+            new CollectionAccess { CollectionId = Handbook, GroupId = Hr, Level = AccessLevel.Read },
+            new CollectionAccess { CollectionId = Handbook, GroupId = Sales, Level = AccessLevel.Manage });
         await db.SaveChangesAsync();
     }
 
@@ -193,59 +200,122 @@ public class InsightsQueriesTests(InsightsDataFixture data) : IClassFixture<Insi
         Assert.Null(latency.TotalP50);
     }
 
-    [Fact]
-    public async Task Feedback_WithQuestionAnswerAndSources()
-    {
-        var item = Assert.Single(await Q.FeedbackAsync(Period));
+    /// <summary>An admin in HR: every collection, who asked, and answers from documents HR reads.</summary>
+    private QualityScope AdminInHr => new([data.Hr], null, true);
 
+    /// <summary>A knowledge manager in Sales, managing the handbook only.</summary>
+    private QualityScope SalesManager => new([data.Sales], [data.Handbook], false);
+
+    [Fact]
+    public async Task Feedback_AdminWhoCanReadSources_NewestFirstWithQuestionAnswerAndSources()
+    {
+        var items = await Q.FeedbackAsync(AdminInHr, Period);
+
+        Assert.Equal(["No menu", "Helpful"], items.Select(i => i.Comment));
+        var item = items[1];
         Assert.Equal("Which class may I fly?", item.Question);
         Assert.Equal("Economy class [1].", item.Answer);
         Assert.Equal(["Travel policy", "Employee handbook"], item.Sources);
-        Assert.Equal((1, "Helpful"), (item.Rating, item.Comment));
+        Assert.Equal((1, "u1", false), (item.Rating, item.UserId, item.AnswerHidden));
     }
 
     [Fact]
     public async Task Feedback_FilteredByCollectionAndDocument()
     {
-        Assert.Single(await Q.FeedbackAsync(Period with { CollectionId = data.Handbook }));
-        Assert.Single(await Q.FeedbackAsync(Period with { DocumentId = data.PolicyDoc }));
-        Assert.Empty(await Q.FeedbackAsync(Period with { DocumentId = data.UnusedDoc }));
-        Assert.Empty(await Q.FeedbackAsync(Period with { Provider = "P2" }));
-        Assert.Empty(await Q.FeedbackAsync(Period with { From = InsightsDataFixture.Day2 }));
+        Assert.Equal("Helpful", Assert.Single(await Q.FeedbackAsync(AdminInHr, Period with { CollectionId = data.Handbook })).Comment);
+        Assert.Single(await Q.FeedbackAsync(AdminInHr, Period with { DocumentId = data.PolicyDoc }));
+        Assert.Empty(await Q.FeedbackAsync(AdminInHr, Period with { DocumentId = data.UnusedDoc }));
+        Assert.Empty(await Q.FeedbackAsync(AdminInHr, Period with { Provider = "P2" }));
+        Assert.Equal("No menu", Assert.Single(await Q.FeedbackAsync(AdminInHr, Period with { From = InsightsDataFixture.Day2 })).Comment);
+    }
+
+    [Fact]
+    public async Task Feedback_ViewerCannotReadOneSource_AnswerAndSourcesHidden()
+    {
+        // The answer cites the travel policy, which Sales cannot read: its text and titles stay in the database.
+        var item = Assert.Single(await Q.FeedbackAsync(SalesManager, Period with { CollectionId = data.Handbook }));
+
+        Assert.True(item.AnswerHidden);
+        Assert.Null(item.Answer);
+        Assert.Empty(item.Sources);
+        Assert.Equal(("Which class may I fly?", "Helpful"), (item.Question, item.Comment));
+        Assert.DoesNotContain("Economy", InsightsCsv.Feedback([item]));
+    }
+
+    [Fact]
+    public async Task Feedback_AdminInNoGroup_EveryAnswerWithSourcesHidden()
+    {
+        var items = await Q.FeedbackAsync(new QualityScope([], null, true), Period);
+
+        Assert.Equal([false, true], items.Select(i => i.AnswerHidden)); // the not-covered answer had no sources
+        Assert.Null(items[1].Answer);
+    }
+
+    [Fact]
+    public async Task Feedback_KnowledgeManager_OwnCollectionsAndSourcelessAnswersOnly_WithoutUserIds()
+    {
+        var items = await Q.FeedbackAsync(SalesManager, Period);
+        Assert.Equal(["No menu", "Helpful"], items.Select(i => i.Comment));
+        Assert.All(items, i => Assert.Null(i.UserId));
+
+        // A manager of another collection only sees feedback on answers without sources.
+        var otherManager = new QualityScope([data.Hr], [data.Policies + data.Handbook + 100], false);
+        Assert.Equal("No menu", Assert.Single(await Q.FeedbackAsync(otherManager, Period)).Comment);
+        // A collection filter outside the scope finds nothing rather than everything.
+        Assert.Empty(await Q.FeedbackAsync(otherManager, Period with { CollectionId = data.Policies }));
+    }
+
+    [Fact]
+    public void QualityScope_For_ReaderRefused_KnowledgeManagerScopedToManagedCollections()
+    {
+        var reader = new KnowledgePortal.Core.Access.UserAccess("s", "staff", "Staff", [data.Sales], false, false, []);
+        var manager = reader with { IsKnowledgeManager = true, ManagedCollectionIds = [data.Handbook] };
+        var admin = reader with { IsKnowledgeManager = true, IsAdmin = true };
+
+        Assert.Throws<UnauthorizedAccessException>(() => QualityScope.For(reader));
+        Assert.Equal(new[] { data.Handbook }, QualityScope.For(manager).CollectionIds);
+        Assert.False(QualityScope.For(manager).ShowUserIds);
+        Assert.Null(QualityScope.For(admin).CollectionIds);
+        Assert.True(QualityScope.For(admin).ShowUserIds);
     }
 
     [Fact]
     public async Task Unanswered_QuestionsNewestFirst_AndGroupedBySimilarity()
     {
-        var questions = await Q.UnansweredAsync(Period);
+        var questions = await Q.UnansweredAsync(AdminInHr, Period);
         Assert.Equal(["Where is the cafeteria menu for this week?", "how do I claim taxi expenses", "How do I claim taxi expenses?"],
             questions.Select(q => q.Question));
+        Assert.All(questions, q => Assert.Equal("u1", q.UserId));
 
-        var groups = await Q.UnansweredGroupsAsync(Period);
+        var groups = await Q.UnansweredGroupsAsync(SalesManager, Period);
         Assert.Equal(2, groups.Count);
         Assert.Equal(("How do I claim taxi expenses?", 2), (groups[0].Representative, groups[0].Count));
         Assert.Equal(("Where is the cafeteria menu for this week?", 1), (groups[1].Representative, groups[1].Count));
+        Assert.All(await Q.UnansweredAsync(SalesManager, Period), q => Assert.Null(q.UserId));
     }
 
     [Fact]
-    public async Task StaleDocuments_ReviewDueBeforeToday()
+    public async Task StaleDocuments_ReviewDueBeforeToday_InScopeOnly()
     {
-        var stale = Assert.Single(await Q.StaleDocumentsAsync(InsightsDataFixture.Today));
+        var stale = Assert.Single(await Q.StaleDocumentsAsync(AdminInHr, InsightsDataFixture.Today));
 
         Assert.Equal(("Travel policy", "Policies"), (stale.Title, stale.Collection));
-        Assert.Empty(await Q.StaleDocumentsAsync(InsightsDataFixture.Today, data.Handbook));
+        Assert.Empty(await Q.StaleDocumentsAsync(AdminInHr, InsightsDataFixture.Today, data.Handbook));
+        Assert.Empty(await Q.StaleDocumentsAsync(SalesManager, InsightsDataFixture.Today));
     }
 
     [Fact]
-    public async Task MostAndNeverCited()
+    public async Task MostAndNeverCited_InScopeOnly()
     {
-        var most = await Q.MostCitedAsync(Period);
+        var most = await Q.MostCitedAsync(AdminInHr, Period);
         Assert.Equal(["Employee handbook", "Travel policy"], most.Select(d => d.Title)); // one answer each, by title
         Assert.All(most, d => Assert.Equal(1, d.Citations));
+        Assert.Equal(["Employee handbook"], (await Q.MostCitedAsync(SalesManager, Period)).Select(d => d.Title));
 
-        var never = Assert.Single(await Q.NeverCitedAsync());
+        var never = Assert.Single(await Q.NeverCitedAsync(AdminInHr));
         Assert.Equal(data.UnusedDoc, never.Id);
-        Assert.Empty(await Q.NeverCitedAsync(data.Handbook));
+        Assert.Empty(await Q.NeverCitedAsync(AdminInHr, data.Handbook));
+        Assert.Empty(await Q.NeverCitedAsync(SalesManager));
     }
 
     [Fact]

@@ -197,4 +197,31 @@ public class DocumentCommandsTests : IAsyncLifetime
         Assert.EndsWith("The previous version is still searchable.", document.FailureReason);
         Assert.Equal(v1Chunks.Select(c => c.Id), (await _services.ChunksAsync(id)).Select(c => c.Id));
     }
+    [Fact]
+    public async Task ReviewDate_ManagerSetsAndMarksReviewed_AuditedAndStaffRefused()
+    {
+        var km = await _services.UserAsync("km");
+        var staff = await _services.UserAsync("staff");
+        var handbook = await _services.CollectionIdAsync(DemoData.Handbook);
+        var id = await _services.UploadOkAsync(km, handbook, "welcome-guide.pdf", DemoBytes("welcome-guide.pdf"));
+        var commands = _services.Get<DocumentCommands>();
+        var today = new DateOnly(2026, 12, 1);
+
+        Assert.True(await commands.SetReviewDueAsync(km, id, today.AddDays(-1)));
+        Assert.Equal(today.AddDays(-1), (await _services.DocumentAsync(id)).ReviewDue);
+
+        // The demo handbook is reviewed yearly: "reviewed today" moves the next review a year on.
+        Assert.True(await commands.MarkReviewedAsync(km, id, today));
+        Assert.Equal(today.AddDays(365), (await _services.DocumentAsync(id)).ReviewDue);
+
+        Assert.False(await commands.SetReviewDueAsync(staff, id, null));
+        Assert.False(await commands.MarkReviewedAsync(staff, id, today));
+        Assert.Equal(today.AddDays(365), (await _services.DocumentAsync(id)).ReviewDue);
+
+        Assert.True(await commands.SetReviewDueAsync(km, id, null));
+        Assert.Null((await _services.DocumentAsync(id)).ReviewDue);
+        var audit = await _services.AuditAsync(id);
+        Assert.Equal(2, audit.Count(a => a.Action == "document-review-date" && a.Actor == "km"));
+        Assert.Contains(audit, a => a.Action == "document-reviewed" && a.Details!.Contains("2027-12-01"));
+    }
 }

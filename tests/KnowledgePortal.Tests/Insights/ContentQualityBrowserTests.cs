@@ -1,0 +1,96 @@
+using KnowledgePortal.Tests.Browser;
+using KnowledgePortal.Tests.Infrastructure;
+
+namespace KnowledgePortal.Tests.Insights;
+
+[Collection("portal")]
+public class ContentQualityBrowserTests(PortalFixture fixture)
+{
+    [Fact]
+    public async Task QualityPage_FeedbackAndGapsFromThisTest_ShownToManagersWithinTheirCollections()
+    {
+        await fixture.WaitForDemoIndexedAsync();
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var gap = $"Where is the rooftop helipad timetable {marker}?";
+        string hrAnswer;
+
+        // The HR manager rates an HR answer down with a comment, and asks something no document covers.
+        var hr = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "hr");
+        try
+        {
+            var answer = await AskBrowserTests.AskAsync(hr, "How long can parental leave last?");
+            hrAnswer = (await answer.Locator("[data-testid=answer-text]").InnerTextAsync()).Trim();
+            await answer.Locator("[data-testid=thumb-down]").ClickAsync();
+            await hr.Locator("textarea[data-testid=feedback-comment]").FillAsync($"Missing the 2027 rules {marker}");
+            await hr.ClickAsync("[data-testid=feedback-send]");
+            await AskBrowserTests.AskAsync(hr, gap);
+
+            // HR curates HR policies and reads them: the feedback shows with its answer and sources.
+            await WaitForRowAsync(hr, "insights-feedback", marker);
+            var row = hr.Locator("[data-testid=insights-feedback] tr").Filter(new() { HasText = marker });
+            Assert.Contains("parental-leave", (await row.InnerTextAsync()).ToLowerInvariant());
+            Assert.Equal(0, await row.Locator("[data-testid=feedback-hidden]").CountAsync());
+            Assert.Contains(gap, await hr.Locator("[data-testid=insights-unanswered]").InnerTextAsync());
+        }
+        finally
+        {
+            await hr.Context.CloseAsync();
+        }
+
+        // The knowledge manager of the handbook and Engineering sees the gap, but not feedback on HR answers.
+        var km = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "km");
+        try
+        {
+            await Infrastructure.Browser.GotoAsync(km, "/quality");
+            await km.Locator("[data-testid=insights-unanswered]").Filter(new() { HasText = marker }).WaitForAsync();
+            // The HR answer may also have drawn on the handbook, which km manages: then its feedback is listed, but the
+            // answer and its sources (HR policies km cannot read) are not.
+            var kmRows = km.Locator("[data-testid=insights-feedback] tr").Filter(new() { HasText = marker });
+            for (var i = 0; i < await kmRows.CountAsync(); i++)
+            {
+                Assert.Equal(1, await kmRows.Nth(i).Locator("[data-testid=feedback-hidden]").CountAsync());
+                Assert.DoesNotContain("parental-leave", (await kmRows.Nth(i).InnerTextAsync()).ToLowerInvariant());
+            }
+            Assert.DoesNotContain(hrAnswer[..Math.Min(60, hrAnswer.Length)], await km.Locator("[data-testid=insights-feedback]").InnerTextAsync());
+            await km.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kp-quality-km.png"), FullPage = true });
+        }
+        finally
+        {
+            await km.Context.CloseAsync();
+        }
+
+        // Staff may not open the page.
+        var staff = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff");
+        try
+        {
+            // The page and the export send staff to "access denied".
+            await staff.GotoAsync("/quality");
+            await staff.WaitForURLAsync(u => u.Contains("/account/denied"));
+            Assert.DoesNotContain(gap, await staff.ContentAsync());
+            var csv = await staff.Context.APIRequest.GetAsync("/quality/unanswered.csv", new() { MaxRedirects = 0 });
+            Assert.NotEqual(200, csv.Status);
+        }
+        finally
+        {
+            await staff.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>Opens /quality until a row with <paramref name="text"/> appears (the answer's feedback is saved asynchronously).</summary>
+    private static async Task WaitForRowAsync(Microsoft.Playwright.IPage page, string table, string text)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await Infrastructure.Browser.GotoAsync(page, "/quality");
+            var rows = page.Locator($"[data-testid={table}] tr").Filter(new() { HasText = text });
+            try
+            {
+                await rows.First.WaitForAsync(new() { Timeout = 5_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+    }
+}
