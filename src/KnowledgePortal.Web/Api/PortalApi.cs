@@ -15,6 +15,9 @@ public sealed record SearchHitDto(long ChunkId, Guid DocumentId, string Title, s
 
 public sealed record AskRequestDto(string Question, Guid? SessionId, string? Provider, int[]? CollectionIds);
 
+/// <summary>Thumbs up (1) or down (-1) on one of the caller's own answers, with an optional comment.</summary>
+public sealed record FeedbackDto(int Rating, string? Comment);
+
 /// <summary>
 /// The REST API (described at /openapi/v1.json): search and streamed ask for other tools, authenticated like the portal.
 /// Every endpoint resolves the caller's access afresh; nothing is cached across users.
@@ -77,6 +80,11 @@ public static class PortalApi
 
         api.MapDelete("/sessions/{id:guid}", async (HttpContext http, ChatHistory history, Guid id) =>
             await history.DeleteAsync(await AccessAsync(http), id, http.RequestAborted) ? Results.NoContent() : Results.NotFound()).WithName("DeleteSession");
+
+        api.MapPost("/messages/{id:guid}/feedback", async (HttpContext http, ChatHistory history, Guid id, FeedbackDto body) =>
+            body.Rating is not (1 or -1) ? Results.BadRequest(new { error = "rating must be 1 (helpful) or -1 (not helpful)" })
+            : await history.RateAsync(await AccessAsync(http), id, body.Rating, body.Comment, http.RequestAborted) ? Results.NoContent()
+            : Results.NotFound()).WithName("RateAnswer");
 
         api.MapGet("/sources/{chunkId:long}", async (HttpContext http, SourceAccess sources, long chunkId) =>
         {

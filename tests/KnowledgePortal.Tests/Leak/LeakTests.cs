@@ -228,6 +228,42 @@ public sealed partial class LeakTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Feedback_AdminReviewsEveryonesFeedback_SeesNoAnswerOrSourceTheyCannotRead()
+    {
+        // u-several reads G1–G3 and rates every answer it gets; u-admin reads only G2 but reviews all feedback.
+        using var several = await SignInAsync("u-several");
+        using var admin = await SignInAsync("u-admin");
+        var rated = 0;
+        foreach (var (http, question) in InjectionQueries.Take(3).Select(q => (several, q)).Append((admin, "What is the secret canary code?")))
+        {
+            var stream = await (await http.PostAsJsonAsync("/api/ask", new { question })).Content.ReadAsStringAsync();
+            var messageId = MessageId().Match(stream).Groups[1].Value;
+            var rate = await http.PostAsJsonAsync($"/api/messages/{messageId}/feedback", new { rating = -1, comment = "needs work " + rated });
+            Assert.Equal(HttpStatusCode.NoContent, rate.StatusCode);
+            rated++;
+        }
+        // Nobody rates someone else's answer.
+        var foreign = MessageId().Match(await (await several.PostAsJsonAsync("/api/ask", new { question = "Operations note" })).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await admin.PostAsJsonAsync($"/api/messages/{foreign.Groups[1].Value}/feedback", new { rating = 1 })).StatusCode);
+
+        var feedback = await admin.GetStringAsync("/quality/feedback.csv");
+        var surfaces = new List<(string, string)>
+        {
+            ("feedback csv", feedback),
+            ("unanswered csv", await admin.GetStringAsync("/quality/unanswered.csv")),
+            ("ledger csv", await admin.GetStringAsync("/admin/insights/ledger.csv")),
+            ("quality page", await admin.GetStringAsync("/quality")),
+        };
+        AssertNoMarker(surfaces, Forbidden("u-admin"), "u-admin");
+
+        // The test can fail: every rating is listed, the admin's own answer with its G2 passage, the others hidden.
+        Assert.Equal(rated, Enumerable.Range(0, rated).Count(i => feedback.Contains("needs work " + i)));
+        Assert.Contains(_canaries.Single(c => c.Collection == "Leak C2").Marker, feedback);
+        Assert.Contains(",true\r\n", feedback);
+    }
+
+    [Fact]
     public async Task OverageUser_GroupsUnresolved_ReadsNothing()
     {
         var groups = Enumerable.Range(0, 250).Select(i => $"g-{i}").Concat(["G1", "G2", "G3", "Rare"]).ToArray();
@@ -255,6 +291,9 @@ public sealed partial class LeakTests : IAsyncLifetime
 
     [GeneratedRegex("<input[^>]*__RequestVerificationToken[^>]*value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("\"messageId\":\"([0-9a-f-]{36})\"", RegexOptions.IgnoreCase)]
+    private static partial Regex MessageId();
 
     [GeneratedRegex("\"id\":\"([0-9a-f-]{36})\"")]
     private static partial Regex SessionId();
