@@ -59,12 +59,20 @@ start() {
   fi
 }
 
+# The portal's database exists before the portal first connects, so its first migration does not log a connection error.
+ensure_database() {
+  local name="${KP_DB_NAME:-knowledgeportal}"
+  [[ $name =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "[portal] KP_DB_NAME must be a plain lower-case name: $name" >&2; exit 2; }
+  as_pg psql -h "$data_root" -p "$KP_DB_PORT" -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
+    || as_pg $pg_bin/createdb -h "$data_root" -p "$KP_DB_PORT" "$name"
+}
+
 stop() {
   if [[ -f "$pgdata/PG_VERSION" ]] && running; then as_pg $pg_bin/pg_ctl -D "$pgdata" -m fast -w stop >/dev/null; fi
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start; ensure_database ;;
   stop) stop ;;
   env) start; source "$env_file"
        echo "Host=127.0.0.1;Port=$KP_DB_PORT;Username=postgres;Password=$KP_DB_PASSWORD" ;;

@@ -1,5 +1,6 @@
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace KnowledgePortal.Tests.Browser;
@@ -42,5 +43,40 @@ public class UploadBrowserTests(PortalFixture fixture)
         await page.Locator("[data-testid=documents-table]").WaitForAsync();
         Assert.Equal(0, await page.Locator("[data-testid=dropzone]").CountAsync());
         await page.Context.CloseAsync();
+    }
+    [Fact]
+    public async Task ReviewDate_ManagerMarksOverdueDocumentReviewed_FlagAndStaleListingClear()
+    {
+        await fixture.WaitForDemoIndexedAsync();
+        const string fileName = "holiday-calendar-2026.xlsx";
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using (var db = fixture.Db.CreateContext())
+            await db.Documents.Where(d => d.FileName == fileName).ExecuteUpdateAsync(s => s.SetProperty(d => d.ReviewDue, today.AddDays(-2)));
+
+        var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "km");
+        try
+        {
+            await Infrastructure.Browser.GotoAsync(page, "/quality");
+            Assert.Contains("holiday-calendar-2026", await page.Locator("[data-testid=insights-stale]").InnerTextAsync());
+
+            await Infrastructure.Browser.GotoAsync(page, "/documents");
+            await page.ClickAsync($"[data-testid='open-{DemoData.Handbook}']");
+            var row = page.Locator("tr", new() { Has = page.GetByText(fileName, new() { Exact = true }) });
+            await row.Locator("[data-testid=review-due]").WaitForAsync();
+            await row.Locator("[data-testid=doc-review]").ClickAsync();
+            await page.ClickAsync("[data-testid=review-mark]");
+
+            // The handbook is reviewed yearly: the flag gives way to next year's date.
+            await row.Locator("[data-testid=review-next]").WaitForAsync();
+            Assert.Equal(0, await row.Locator("[data-testid=review-due]").CountAsync());
+            await Infrastructure.Browser.GotoAsync(page, "/quality");
+            Assert.DoesNotContain("holiday-calendar-2026", await page.Locator("[data-testid=insights-stale]").InnerTextAsync());
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+        await using (var db = fixture.Db.CreateContext())
+            Assert.Equal(today.AddDays(365), await db.Documents.Where(d => d.FileName == fileName).Select(d => d.ReviewDue).SingleAsync());
     }
 }

@@ -66,6 +66,7 @@ public static class TestDatabase
         try
         {
             if (_templateName is not null) return _templateName;
+            await DropTemplatesOfEndedRunsAsync();
             var name = $"kpt_template_{Environment.ProcessId}_{DateTime.UtcNow:HHmmss}";
             await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"");
             await using (var dataSource = DataServiceCollectionExtensions.CreateDataSource(ConnectionStringFor(name)))
@@ -78,6 +79,29 @@ public static class TestDatabase
         finally
         {
             TemplateLock.Release();
+        }
+    }
+
+    /// <summary>Each run leaves its template behind (copies may still be made until the process ends); the next run drops them.</summary>
+    private static async Task DropTemplatesOfEndedRunsAsync()
+    {
+        var stale = new List<string>();
+        await using (var conn = new NpgsqlConnection(AdminConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'kpt\\_template\\_%'", conn);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var name = reader.GetString(0);
+                var pid = name.Split('_') is [_, _, var p, ..] && int.TryParse(p, out var n) ? n : 0;
+                if (pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}")) stale.Add(name);
+            }
+        }
+        foreach (var name in stale)
+        {
+            try { await ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"); }
+            catch (NpgsqlException) { /* another run may be dropping it too */ }
         }
     }
 
