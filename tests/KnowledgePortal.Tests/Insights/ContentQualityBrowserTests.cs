@@ -76,6 +76,26 @@ public class ContentQualityBrowserTests(PortalFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task QualityPage_InJapanese_HeadingsAndHelpAreJapanese()
+    {
+        var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "hr", culture: "ja");
+        try
+        {
+            await Infrastructure.Browser.GotoAsync(page, "/quality");
+            await page.Locator("[data-testid=insights-unanswered]").WaitForAsync();
+            Assert.Contains("コンテンツ品質", await page.Locator("h1").InnerTextAsync());
+            var body = await page.Locator("body").InnerTextAsync();
+            Assert.Contains("未回答の質問", body);
+            Assert.Contains("管理しているコレクション", body);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kp-quality-ja.png"), FullPage = true });
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     /// <summary>Opens /quality until a row with <paramref name="text"/> appears (the answer's feedback is saved asynchronously).</summary>
     private static async Task WaitForRowAsync(Microsoft.Playwright.IPage page, string table, string text)
     {
