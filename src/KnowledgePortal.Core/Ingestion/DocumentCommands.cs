@@ -103,11 +103,13 @@ public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactor
         CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, ct);
-        if (document is null || !actor.CanManage(document.CollectionId)) return false;
-        var interval = await db.Collections.Where(c => c.Id == document.CollectionId).Select(c => c.ReviewIntervalDays).SingleAsync(ct);
+        var row = await db.Documents.Where(d => d.Id == documentId)
+            .Select(d => new { Document = d, Interval = db.Collections.Where(c => c.Id == d.CollectionId).Select(c => c.ReviewIntervalDays).Single() })
+            .FirstOrDefaultAsync(ct);
+        if (row is null || !actor.CanManage(row.Document.CollectionId)) return false;
+        var document = row.Document;
         var before = document.ReviewDue;
-        document.ReviewDue = nextDue(interval);
+        document.ReviewDue = nextDue(row.Interval);
         AuditLog.Add(db, actor.UserName, action, "document", documentId.ToString(),
             new { before = before?.ToString("yyyy-MM-dd"), after = document.ReviewDue?.ToString("yyyy-MM-dd") });
         await db.SaveChangesAsync(ct);
