@@ -23,6 +23,8 @@ public class UploadBrowserTests(PortalFixture fixture)
             MimeType = "application/octet-stream",
             Buffer = f.Content,
         }).ToArray();
+        // The file input only reports files once the collection's documents have rendered and Blazor has wired it up.
+        await page.Locator("[data-testid=documents-table] tbody tr").First.WaitForAsync();
         await page.Locator("[data-testid=dropzone] input[type=file]").SetInputFilesAsync(files);
 
         foreach (var f in files)
