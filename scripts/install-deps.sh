@@ -27,25 +27,43 @@ if [[ ! -x $pg_bin/postgres || ! -f /usr/include/postgresql/15/server/postgres.h
   (systemctl disable --now postgresql >/dev/null 2>&1 || service postgresql stop >/dev/null 2>&1 || true)
 fi
 
+# pgvector from Debian forky's source package (bookworm has none; trixie's 0.8.0 is affected by CVE-2026-3172,
+# a parallel HNSW build overflow fixed in 0.8.2). An older build is replaced; the portal's migrator then runs
+# ALTER EXTENSION vector UPDATE on each database.
+# The mirror here may lag behind forky's index (0.8.7 listed, its files missing): then the newest fixed release it
+# does hold is taken from the same pool, trusted by the .dsc checksum pinned below (dpkg-source checks the rest).
+pgvector_min=0.8.2
+pgvector_fallback_dsc=pgvector_0.8.6-1.dsc
+pgvector_fallback_sha256=d08de2aa48b7cb70319cc896aa3d95514690d1009f96579dbe6b23c59634f4e6
 ext_dir=$($pg_bin/pg_config --sharedir)/extension
-if [[ ! -f $ext_dir/vector.control ]]; then
+installed=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$ext_dir/vector.control" 2>/dev/null || true)
+if [[ -z "$installed" ]] || [[ $(printf '%s\n%s\n' "$pgvector_min" "$installed" | sort -V | head -1) != "$pgvector_min" ]]; then
   need_root
-  log "building pgvector from the Debian (trixie) source package"
+  log "building pgvector $pgvector_min+ from the Debian (forky) source package${installed:+ (replacing $installed)}"
+  command -v dpkg-source >/dev/null || apt_install dpkg-dev
   work=$(mktemp -d); chmod 755 "$work"
+  # A private sources list: the machine's own apt configuration never sees forky.
   mkdir -p "$work/apt/lists/partial" "$work/apt/sources.list.d"
-  echo "deb-src http://deb.debian.org/debian trixie main" > "$work/apt/sources.list"
+  echo "deb-src http://deb.debian.org/debian forky main" > "$work/apt/sources.list"
   apt_opts=(-o Dir::Etc::SourceList="$work/apt/sources.list" -o Dir::Etc::SourceParts="$work/apt/sources.list.d" -o Dir::State::Lists="$work/apt/lists")
   apt-get "${apt_opts[@]}" update -qq
-  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only pgvector >/dev/null 2>&1 || apt-get "${apt_opts[@]}" source pgvector >/dev/null)
-  src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -1)
-  if [[ -z "$src" ]]; then
-    (cd "$work" && dpkg-source -x --no-check ./*.dsc >/dev/null)
-    src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -1)
+  if ! (cd "$work" && apt-get "${apt_opts[@]}" source --download-only pgvector >/dev/null 2>&1); then
+    log "forky's current pgvector source is not on this mirror; using $pgvector_fallback_dsc from its pool"
+    rm -f "$work"/pgvector_*
+    pool=http://deb.debian.org/debian/pool/main/p/pgvector
+    curl -fsS -o "$work/$pgvector_fallback_dsc" "$pool/$pgvector_fallback_dsc"
+    echo "$pgvector_fallback_sha256  $work/$pgvector_fallback_dsc" | sha256sum -c --quiet -
+    for f in $(awk '/^Files:/{f=1;next} /^[^ ]/{f=0} f{print $3}' "$work/$pgvector_fallback_dsc"); do curl -fsS -o "$work/$f" "$pool/$f"; done
   fi
-  make -s -C "$src" PG_CONFIG=$pg_bin/pg_config >/dev/null
-  make -s -C "$src" PG_CONFIG=$pg_bin/pg_config install >/dev/null
+  (cd "$work" && dpkg-source -x --no-check ./pgvector_*.dsc src >/dev/null)
+  version=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$work/src/vector.control")
+  if [[ $(printf '%s\n%s\n' "$pgvector_min" "$version" | sort -V | head -1) != "$pgvector_min" ]]; then
+    echo "[portal] forky's pgvector source is $version, older than $pgvector_min; refusing to build it" >&2; exit 1
+  fi
+  make -s -C "$work/src" PG_CONFIG=$pg_bin/pg_config >/dev/null
+  make -s -C "$work/src" PG_CONFIG=$pg_bin/pg_config install >/dev/null
   rm -rf "$work"
-  log "pgvector installed: $(grep default_version $ext_dir/vector.control)"
+  log "pgvector installed: $(grep default_version "$ext_dir/vector.control")"
 fi
 
 if [[ $want_browser -eq 1 ]] && [[ ! -x /usr/bin/chromium ]]; then

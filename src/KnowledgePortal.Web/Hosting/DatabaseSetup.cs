@@ -40,11 +40,32 @@ public static class DatabaseSetup
         if (options.MigrateOnStart)
         {
             await db.Database.MigrateAsync(ct);
-            // The data source caches type info; reload so the vector type created by the migration is known.
             await using var conn = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
+            await UpdateVectorExtensionAsync(conn, services.GetRequiredService<ILoggerFactory>().CreateLogger("KnowledgePortal.Database"), ct);
+            // The data source caches type info; reload so the vector type created by the migration is known.
             await conn.ReloadTypesAsync(ct);
         }
         if (seedDemo) await DemoData.SeedAsync(db, ct);
+    }
+
+    /// <summary>
+    /// Installing newer pgvector files does not change a database's extension until it is updated: an existing
+    /// 0.8.0 (CVE-2026-3172) stays 0.8.0 until ALTER EXTENSION runs, so every start brings it to the installed version.
+    /// </summary>
+    public static async Task<(string? Before, string? After)> UpdateVectorExtensionAsync(NpgsqlConnection conn, ILogger logger, CancellationToken ct = default)
+    {
+        const string versions = "SELECT e.extversion, a.default_version FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname WHERE e.extname = 'vector'";
+        string? before, available;
+        await using (var cmd = new NpgsqlCommand(versions, conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) return (null, null);
+            (before, available) = (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1));
+        }
+        if (available is null || before == available) return (before, before);
+        await using (var update = new NpgsqlCommand("ALTER EXTENSION vector UPDATE", conn)) await update.ExecuteNonQueryAsync(ct);
+        logger.LogWarning("pgvector extension updated from {Before} to {After}", before, available);
+        return (before, available);
     }
 }
 

@@ -19,6 +19,27 @@ public class DatabaseSchemaTests
     }
 
     [Fact]
+    public async Task UpdateVectorExtension_DatabaseStillAtVulnerable080_UpdatesToInstalledVersion()
+    {
+        await using var testDb = await TestDatabase.CreateAsync("vecupd");
+        await using var conn = new Npgsql.NpgsqlConnection(testDb.ConnectionString);
+        await conn.OpenAsync();
+        // A database created under pgvector 0.8.0 keeps that version after newer files are installed; the upgrade
+        // scripts from 0.8.0 on are catalogue-only, so setting the recorded version reproduces that state exactly.
+        await using (var old = new Npgsql.NpgsqlCommand("UPDATE pg_extension SET extversion = '0.8.0' WHERE extname = 'vector'", conn))
+            Assert.Equal(1, await old.ExecuteNonQueryAsync());
+
+        var (before, after) = await KnowledgePortal.Web.Hosting.DatabaseSetup.UpdateVectorExtensionAsync(conn, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        Assert.Equal("0.8.0", before);
+        await using var now = new Npgsql.NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'vector'", conn);
+        var version = (string)(await now.ExecuteScalarAsync())!;
+        Assert.Equal(after, version);
+        Assert.True(Version.Parse(version) >= new Version(0, 8, 2), $"pgvector {version} is affected by CVE-2026-3172");
+        Assert.Equal((version, version), await KnowledgePortal.Web.Hosting.DatabaseSetup.UpdateVectorExtensionAsync(conn, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+    }
+
+    [Fact]
     public async Task Model_ComparedWithMigrations_HasNoPendingChanges()
     {
         await using var testDb = await TestDatabase.CreateAsync("model");
