@@ -43,6 +43,7 @@ public sealed partial class AskService(
     ITokenCounter tokens,
     IOptions<AnsweringOptions> options,
     ILogger<AskService> logger,
+    ChatHistory chatHistory,
     BudgetGuard? budgets = null)
 {
     public async IAsyncEnumerable<AskEvent> AskAsync(UserAccess user, AskRequest request, [EnumeratorCancellation] CancellationToken ct = default)
@@ -59,9 +60,9 @@ public sealed partial class AskService(
 
         var session = await LoadOrCreateSessionAsync(user, request.SessionId, question, ct);
         if (session is null) { yield return new AskFailed("This conversation does not exist or is not yours."); yield break; }
-        var history = session.Messages.OrderBy(m => m.CreatedAt).TakeLast(o.HistoryTurns * 2).Select(m => (m.Role, m.Content)).ToList();
-        // Earlier answers carry their sources' labels: history goes only to a model cleared for all of them.
-        var historySensitivity = await HistorySensitivityAsync(session, ct);
+        // Only what the user may still read goes back to a model, and only to one cleared for its sources' labels.
+        var (history, historySensitivity) = session.Messages.Count == 0 ? ModelHistory.Empty
+            : await chatHistory.ForModelAsync(user, session.Id, o.HistoryTurns, ct);
 
         var enabled = await providers.EnabledAsync(ct);
         var chosen = ProviderCatalog.Choose(enabled, request.Provider, o.DefaultProvider);
@@ -141,7 +142,7 @@ public sealed partial class AskService(
     /// A follow-up ("and for part-timers?") becomes a stand-alone query: by the chosen model when it may see the
     /// conversation, else by the heuristic (previous question's key terms).
     /// </summary>
-    private async Task<string> StandaloneQuestionAsync(string question, List<(string Role, string Content)> history,
+    private async Task<string> StandaloneQuestionAsync(string question, IReadOnlyList<(string Role, string Content)> history,
         ProviderProfile chosen, SensitivityLabel historySensitivity, CancellationToken ct)
     {
         if (history.Count == 0 || !QueryRewriter.LooksLikeFollowUp(question)) return question;
@@ -162,18 +163,6 @@ public sealed partial class AskService(
             }
         }
         return QueryRewriter.HeuristicStandalone(question, history) ?? question;
-    }
-
-    /// <summary>The highest label among the passages earlier answers of this session were built from (Secret if one is gone).</summary>
-    private async Task<SensitivityLabel> HistorySensitivityAsync(ChatSession session, CancellationToken ct)
-    {
-        if (session.Messages.Count == 0) return SensitivityLabel.Public;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var messageIds = session.Messages.Select(m => m.Id).ToList();
-        var chunkIds = await db.MessageCitations.Where(c => messageIds.Contains(c.MessageId)).Select(c => c.ChunkId).Distinct().ToListAsync(ct);
-        if (chunkIds.Count == 0) return SensitivityLabel.Public;
-        var labels = await db.Chunks.Where(c => chunkIds.Contains(c.Id)).Select(c => c.Sensitivity).ToListAsync(ct);
-        return labels.Count < chunkIds.Count ? SensitivityLabel.Secret : labels.Max();
     }
 
     public static string DescribeProviderError(ProviderProfile profile, Exception ex, bool timedOut, int timeoutSeconds) => ex switch

@@ -2,10 +2,17 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using DomainMessage = KnowledgePortal.Core.Domain.ChatMessage;
 
 namespace KnowledgePortal.Core.Answering;
 
 public sealed record SessionSummary(Guid Id, string Title, DateTimeOffset UpdatedAt);
+
+/// <summary>The earlier turns a model may receive, and the highest label among the passages they were built from.</summary>
+public sealed record ModelHistory(IReadOnlyList<(string Role, string Content)> Turns, SensitivityLabel Sensitivity)
+{
+    public static ModelHistory Empty { get; } = new([], SensitivityLabel.Public);
+}
 
 public sealed record HistoryMessage(Guid Id, string Role, string Content, IReadOnlyList<AnswerCitation> Citations, string? Provider,
     string? Route, DateTimeOffset At, bool Hidden, int? Rating);
@@ -28,22 +35,56 @@ public sealed class ChatHistory(IDbContextFactory<PortalDbContext> dbFactory, So
     public async Task<List<HistoryMessage>?> LoadAsync(UserAccess user, Guid sessionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var session = await db.ChatSessions.AsNoTracking().Include(s => s.Messages).ThenInclude(m => m.Citations)
-            .FirstOrDefaultAsync(s => s.Id == sessionId && s.UserId == user.UserId, ct);
-        if (session is null) return null;
-        var chunkIds = session.Messages.SelectMany(m => m.Citations).Select(c => c.ChunkId).Distinct().ToArray();
-        var readable = (await sources.ReadablePassagesAsync(user, chunkIds, ct)).ToDictionary(p => p.ChunkId);
-        var ratings = await db.Feedback.AsNoTracking().Where(f => f.UserId == user.UserId && session.Messages.Select(m => m.Id).Contains(f.MessageId))
+        if (await LoadCheckedAsync(db, user, sessionId, ct) is not var (messages, readable)) return null;
+        var ids = messages.Select(m => m.Id).ToList();
+        var ratings = await db.Feedback.AsNoTracking().Where(f => f.UserId == user.UserId && ids.Contains(f.MessageId))
             .ToDictionaryAsync(f => f.MessageId, f => f.Rating, ct);
-        return session.Messages.OrderBy(m => m.CreatedAt).Select(m =>
+        return messages.Select(m =>
         {
-            var hidden = m.Citations.Any(c => !readable.ContainsKey(c.ChunkId));
+            var hidden = IsHidden(m, readable);
             var cited = CitationMapper.Parse(m.Content).ToHashSet();
             var citations = hidden ? [] : m.Citations.Where(c => cited.Contains(c.Number)).OrderBy(c => c.Number)
                 .Select(c => new AnswerCitation(c.Number, readable[c.ChunkId])).ToList();
             return new HistoryMessage(m.Id, m.Role, hidden ? HiddenAnswer : m.Content, citations, m.Provider, m.Route, m.CreatedAt, hidden,
                 ratings.TryGetValue(m.Id, out var r) ? r : null);
         }).ToList();
+    }
+
+    /// <summary>
+    /// The conversation as a model may receive it (rewrite and answer prompts): the same access check as the page,
+    /// and a turn whose answer is hidden is dropped whole (its question too), never sent as raw text.
+    /// </summary>
+    public async Task<ModelHistory> ForModelAsync(UserAccess user, Guid sessionId, int maxTurns, CancellationToken ct = default)
+    {
+        if (maxTurns <= 0) return ModelHistory.Empty;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await LoadCheckedAsync(db, user, sessionId, ct) is not var (messages, readable)) return ModelHistory.Empty;
+        var kept = new List<DomainMessage>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            if (m.Role == "user" && i + 1 < messages.Count && messages[i + 1].Role == "assistant" && IsHidden(messages[i + 1], readable)) continue;
+            if (IsHidden(m, readable)) continue;
+            kept.Add(m);
+        }
+        kept = kept.TakeLast(maxTurns * 2).ToList();
+        var labels = kept.SelectMany(m => m.Citations).Select(c => readable[c.ChunkId].Sensitivity).ToList();
+        return new ModelHistory(kept.Select(m => (m.Role, m.Content)).ToList(), labels.Count == 0 ? SensitivityLabel.Public : labels.Max());
+    }
+
+    /// <summary>One rule for history: an answer is hidden when any passage it was built from is no longer readable.</summary>
+    private static bool IsHidden(DomainMessage m, IReadOnlyDictionary<long, RetrievedPassage> readable) =>
+        m.Citations.Any(c => !readable.ContainsKey(c.ChunkId));
+
+    private async Task<(List<DomainMessage> Messages, Dictionary<long, RetrievedPassage> Readable)?> LoadCheckedAsync(
+        PortalDbContext db, UserAccess user, Guid sessionId, CancellationToken ct)
+    {
+        var session = await db.ChatSessions.AsNoTracking().Include(s => s.Messages).ThenInclude(m => m.Citations)
+            .FirstOrDefaultAsync(s => s.Id == sessionId && s.UserId == user.UserId, ct);
+        if (session is null) return null;
+        var chunkIds = session.Messages.SelectMany(m => m.Citations).Select(c => c.ChunkId).Distinct().ToArray();
+        var readable = (await sources.ReadablePassagesAsync(user, chunkIds, ct)).ToDictionary(p => p.ChunkId);
+        return (session.Messages.OrderBy(m => m.CreatedAt).ToList(), readable);
     }
 
     public async Task<bool> RenameAsync(UserAccess user, Guid sessionId, string title, CancellationToken ct = default)

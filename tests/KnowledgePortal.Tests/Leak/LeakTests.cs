@@ -35,7 +35,7 @@ public sealed partial class LeakTests : IAsyncLifetime
         ["u-several"] = ["G1", "G2", "G3"],
         ["u-admin"] = ["G2"],
         ["u-rare"] = ["Rare"],
-        ["u-revoked"] = ["G3"],
+        ["u-revoked"] = ["G3", "G2"], // keeps G2 after losing C3, so a follow-up still reaches the model
     };
 
     private static readonly (string Collection, string Group)[] Collections =
@@ -217,12 +217,20 @@ public sealed partial class LeakTests : IAsyncLifetime
         using var http = await SignInAsync("u-revoked");
         var before = await HarvestAsync("u-revoked", http, ["What is the secret canary code?"]);
         Assert.Contains(before, b => b.Body.Contains(c3.Marker)); // readable while granted, also in chat history
+        // An old conversation whose answer (echoed by the model) carries the C3 marker, to follow up on after revocation.
+        var old = await (await http.PostAsJsonAsync("/api/ask", new { question = "What is the secret canary code?" })).Content.ReadAsStringAsync();
+        Assert.Contains(c3.Marker, old);
+        var oldSession = SessionIdInStream().Match(old).Groups[1].Value;
 
         var admin = await _services.UserAsync("admin");
         var administration = _services.Get<AccessAdministration>();
         await administration.SetGrantsAsync(admin, await _services.CollectionIdAsync("Leak C3"), []);
 
+        var promptsBefore = _model.ChatRequests.Count;
         var after = await HarvestAsync("u-revoked", http, ["What is the secret canary code?", "canary report C3"]);
+        var followUp = await http.PostAsJsonAsync("/api/ask", new { question = "And what was that code again?", sessionId = oldSession });
+        after.Add(("follow-up in the old session", await followUp.Content.ReadAsStringAsync()));
+        after.AddRange(_model.ChatRequests.Skip(promptsBefore).Select((r, i) => ($"prompt {i} after revocation", string.Join("\n", r.Messages.Select(m => m.Content)))));
         AssertNoMarker(after, [c3], "u-revoked (revoked)");
         Assert.DoesNotContain(c3.Marker, _portal.Log);
     }
@@ -294,6 +302,9 @@ public sealed partial class LeakTests : IAsyncLifetime
 
     [GeneratedRegex("\"messageId\":\"([0-9a-f-]{36})\"", RegexOptions.IgnoreCase)]
     private static partial Regex MessageId();
+
+    [GeneratedRegex("\"sessionId\":\"([0-9a-f-]{36})\"", RegexOptions.IgnoreCase)]
+    private static partial Regex SessionIdInStream();
 
     [GeneratedRegex("\"id\":\"([0-9a-f-]{36})\"")]
     private static partial Regex SessionId();
