@@ -19,7 +19,6 @@ builder.AddPortalServices();
 builder.Services.AddPortalAdministration();
 builder.Services.AddPortalInsights();
 builder.Services.AddPortalModelLab();
-builder.Services.AddSingleton<IViewAsSearch, ViewAsSearch>();
 builder.AddPortalAuthentication();
 builder.AddPortalUi();
 builder.Services.AddValidatedOptions<PortalOptions>(PortalOptions.Section);

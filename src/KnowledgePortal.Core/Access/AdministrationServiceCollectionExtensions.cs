@@ -16,6 +16,7 @@ public static class AdministrationServiceCollectionExtensions
         // (they must also share the key ring, e.g. a persisted key directory).
         services.AddDataProtection().SetApplicationName("KnowledgePortal");
         services.AddSingleton<AccessAdministration>();
+        services.AddSingleton<ViewAsSearch>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AuditRetentionJob>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionJob>());
