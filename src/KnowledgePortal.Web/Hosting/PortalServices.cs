@@ -70,6 +70,7 @@ public static class PortalServices
         services.AddMemoryCache();
         services.AddSingleton<HybridRetriever>();
         services.AddSingleton<SourceAccess>();
+        services.AddSingleton<KnowledgePortal.Core.Library.DocumentLibrary>();
         services.AddDataProtection().SetApplicationName("KnowledgePortal");
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<AskService>();

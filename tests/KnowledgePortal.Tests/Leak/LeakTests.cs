@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
@@ -35,8 +36,13 @@ public sealed partial class LeakTests : IAsyncLifetime
         ["u-several"] = ["G1", "G2", "G3"],
         ["u-admin"] = ["G2"],
         ["u-rare"] = ["Rare"],
+        ["u-both"] = ["G1", "G2"], // reads C1 and C2, but not C1's document restricted to G2 (G2 holds no grant on C1)
         ["u-revoked"] = ["G3", "G2"], // keeps G2 after losing C3, so a follow-up still reaches the model
     };
+
+    /// <summary>u-several manages Leak C1 (its group G1 holds the Manage grant and it has the KnowledgeManager role).</summary>
+    private const string Manager = "u-several";
+    private static readonly string RestrictedTitle = $"restricted-KPTITLE{Run}";
 
     private static readonly (string Collection, string Group)[] Collections =
         [("Leak C1", "G1"), ("Leak C2", "G2"), ("Leak C3", "G3"), ("Leak Rare", "Rare"), ("Leak Bulk", "G1")];
@@ -67,6 +73,7 @@ public sealed partial class LeakTests : IAsyncLifetime
             settings[$"Authentication__DevelopmentUsers__{i}__UserName"] = user;
             for (var g = 0; g < groups.Length; g++) settings[$"Authentication__DevelopmentUsers__{i}__Groups__{g}"] = groups[g];
             if (user == "u-admin") settings[$"Authentication__DevelopmentUsers__{i}__Roles__0"] = "Admin";
+            if (user == Manager) settings[$"Authentication__DevelopmentUsers__{i}__Roles__0"] = "KnowledgeManager";
             i++;
         }
         _portal = await PortalProcess.StartAsync(_services.Db.ConnectionString, settings);
@@ -88,7 +95,7 @@ public sealed partial class LeakTests : IAsyncLifetime
             foreach (var (name, g) in Collections)
             {
                 var c = new Collection { Name = name, Sensitivity = SensitivityLabel.Confidential };
-                c.Access.Add(new CollectionAccess { GroupId = groupIds[g], Level = AccessLevel.Read });
+                c.Access.Add(new CollectionAccess { GroupId = groupIds[g], Level = name == "Leak C1" ? AccessLevel.Manage : AccessLevel.Read });
                 db.Collections.Add(c);
             }
             await db.SaveChangesAsync();
@@ -112,7 +119,16 @@ public sealed partial class LeakTests : IAsyncLifetime
                     await intake.UploadAsync(system, id, $"filler-{n:D3}.txt", Encoding.UTF8.GetBytes(
                         $"Filler note {n} about cafeteria menus, bicycle parking, meeting rooms and printer toner number {n * 7}."));
         }
+        // A document of C1 restricted to G2, which holds no grant on C1: nobody reads it, its manager only lists it.
+        var c1 = await _services.CollectionIdAsync("Leak C1");
+        var restrictedMarker = $"KPCANARYRESTRICTED{Run}";
+        _canaries.Add(new Canary("Leak C1 (restricted to G2)", "nobody", restrictedMarker));
+        var restricted = await intake.UploadAsync(system, c1, RestrictedTitle + ".txt", Encoding.UTF8.GetBytes(
+            $"Restricted canary.\n\nThe secret canary code of the restricted note is {restrictedMarker}. Salary figures."));
         await _services.DrainQueueAsync();
+        var admin = await _services.UserAsync("admin");
+        var restriction = await _services.Get<AccessAdministration>().RestrictDocumentAsync(admin, restricted.DocumentId!.Value, [groupIds["G2"]]);
+        Assert.True(restriction.Succeeded, restriction.Error);
     }
 
     public async Task DisposeAsync()
@@ -177,6 +193,24 @@ public sealed partial class LeakTests : IAsyncLifetime
         return bodies;
     }
 
+    /// <summary>What the Documents page and its chunk preview show, through the Core queries the pages call.</summary>
+    private async Task<List<(string Surface, string Body)>> HarvestPagesAsync(string user)
+    {
+        string[] roles = user == "u-admin" ? ["Admin"] : user == Manager ? ["KnowledgeManager"] : [];
+        var access = await _services.Get<AccessResolver>().ResolveAsync(new ExternalIdentity("dev:" + user, user, user, null, Users[user], roles));
+        var library = _services.Get<KnowledgePortal.Core.Library.DocumentLibrary>();
+        var bodies = new List<(string, string)>();
+        var collections = await library.CollectionsAsync(access);
+        bodies.Add(("documents page: collections", JsonSerializer.Serialize(collections)));
+        foreach (var c in collections)
+            bodies.Add(($"documents page: {c.Name}", JsonSerializer.Serialize(await library.DocumentsAsync(access, c.Id))));
+        await using var db = _services.Db.CreateContext();
+        // Every document id, listed or not: the preview must refuse what the user may not read.
+        foreach (var docId in await db.Documents.Select(d => d.Id).ToListAsync())
+            bodies.Add(($"chunk preview {docId}", JsonSerializer.Serialize(await library.PreviewAsync(access, docId))));
+        return bodies;
+    }
+
     private static void AssertNoMarker(IEnumerable<(string Surface, string Body)> bodies, IEnumerable<Canary> forbidden, string user)
     {
         foreach (var (surface, body) in bodies)
@@ -198,7 +232,11 @@ public sealed partial class LeakTests : IAsyncLifetime
                 .Concat(_canaries.Select(c => c.Marker[..^Run.Length]))
                 .Concat(_canaries.Select(c => $"canary report {c.Collection} canary-{c.Collection.Replace("Leak ", "")}.txt"));
             var bodies = await HarvestAsync(user, http, queries);
+            var pages = await HarvestPagesAsync(user);
+            bodies.AddRange(pages);
             AssertNoMarker(bodies, Forbidden(user), user);
+            // Only the manager of C1 lists the restricted document (to curate it); readers never see its title.
+            Assert.Equal(user == Manager, pages.Any(p => p.Body.Contains(RestrictedTitle)));
             var prompts = _model.ChatRequests.Skip(before).Select((r, i) => ($"prompt {i}", string.Join("\n", r.Messages.Select(m => m.Content))));
             AssertNoMarker(prompts, Forbidden(user), user);
 

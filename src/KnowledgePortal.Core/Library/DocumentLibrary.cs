@@ -1,0 +1,90 @@
+using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace KnowledgePortal.Core.Library;
+
+public sealed record LibraryCollection(int Id, string Name, string? Description, SensitivityLabel Sensitivity, int Documents, bool CanManage);
+
+public sealed record LibraryDocument(Guid Id, string Title, string FileName, DocumentStatus Status, string? FailureReason, int ChunkCount,
+    DateTimeOffset UpdatedAt, double Progress, DateOnly? ReviewDue);
+
+public sealed record ChunkPreview(int Ordinal, string Locator, string? Context, string Text, int Tokens);
+
+/// <summary>
+/// What the Documents page and its chunk preview show a user. Reading goes through the one document rule
+/// (<see cref="SourceAccess.DocumentReadableSql"/>) and the chunk ACL, as search and download do. Managing a collection
+/// lists all its documents (titles and status, to curate them) but reads no passage the manager could not read anyway.
+/// </summary>
+public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<List<LibraryCollection>> CollectionsAsync(UserAccess user, CancellationToken ct = default)
+    {
+        var readableCounts = await ReadableDocumentsAsync(user, null, ct);
+        var counts = readableCounts.GroupBy(d => d.CollectionId).ToDictionary(g => g.Key, g => g.Count());
+        var managed = user.ManagedCollectionIds;
+        var groups = user.GroupIds;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Collections.AsNoTracking()
+            .Where(c => c.Access.Any(a => groups.Contains(a.GroupId)) || managed.Contains(c.Id))
+            .OrderBy(c => c.Name)
+            .Select(c => new { c.Id, c.Name, c.Description, c.Sensitivity, All = db.Documents.Count(d => d.CollectionId == c.Id) })
+            .ToListAsync(ct);
+        return rows.Select(c => new LibraryCollection(c.Id, c.Name, c.Description, c.Sensitivity,
+            user.CanManage(c.Id) ? c.All : counts.GetValueOrDefault(c.Id), user.CanManage(c.Id))).ToList();
+    }
+
+    public async Task<List<LibraryDocument>> DocumentsAsync(UserAccess user, int collectionId, CancellationToken ct = default)
+    {
+        var canManage = user.CanManage(collectionId);
+        var readable = canManage ? null : (await ReadableDocumentsAsync(user, collectionId, ct)).Select(d => d.Id).ToList();
+        if (readable is { Count: 0 }) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Documents.AsNoTracking()
+            .Where(d => d.CollectionId == collectionId && (readable == null || readable.Contains(d.Id)))
+            .OrderByDescending(d => d.UpdatedAt)
+            .Select(d => new LibraryDocument(d.Id, d.Title, d.FileName, d.Status, d.FailureReason, d.ChunkCount, d.UpdatedAt,
+                db.IngestionJobs.Where(j => j.DocumentId == d.Id).OrderByDescending(j => j.CreatedAt)
+                    .Select(j => j.ChunksTotal == 0 ? 0.0 : 100.0 * j.ChunksEmbedded / j.ChunksTotal).FirstOrDefault(), d.ReviewDue))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The passages of a document this user may read (the search predicate), at most 500.</summary>
+    public async Task<List<ChunkPreview>> PreviewAsync(UserAccess user, Guid documentId, CancellationToken ct = default)
+    {
+        if (user.GroupIds.Length == 0) return [];
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT c.ordinal, c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.context, c.text, c.token_count
+            FROM chunks c JOIN documents d ON d.id = c.document_id
+            WHERE c.document_id = @id AND c.allowed_group_ids && @groups AND {SourceAccess.DocumentReadableSql}
+            ORDER BY c.ordinal LIMIT 500
+            """);
+        cmd.Parameters.AddWithValue("id", documentId);
+        cmd.Parameters.AddWithValue("groups", user.GroupIds);
+        var result = new List<ChunkPreview>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var locator = new SourceLocator(r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? null : r.GetInt32(2),
+                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5));
+            result.Add(new ChunkPreview(r.GetInt32(0), locator.ToDisplay(), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetInt32(8)));
+        }
+        return result;
+    }
+
+    private async Task<List<(Guid Id, int CollectionId)>> ReadableDocumentsAsync(UserAccess user, int? collectionId, CancellationToken ct)
+    {
+        if (user.GroupIds.Length == 0) return [];
+        await using var cmd = dataSource.CreateCommand(
+            $"SELECT d.id, d.collection_id FROM documents d WHERE {SourceAccess.DocumentReadableSql}" + (collectionId is null ? "" : " AND d.collection_id = @c"));
+        cmd.Parameters.AddWithValue("groups", user.GroupIds);
+        if (collectionId is { } c) cmd.Parameters.AddWithValue("c", c);
+        var result = new List<(Guid, int)>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add((r.GetGuid(0), r.GetInt32(1)));
+        return result;
+    }
+}
