@@ -111,6 +111,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.PrimitiveCollection<int[]>("AskerCollectionIds")
+                        .HasColumnType("integer[]")
+                        .HasColumnName("asker_collection_ids");
+
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasColumnType("text")

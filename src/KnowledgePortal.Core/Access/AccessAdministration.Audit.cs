@@ -18,7 +18,8 @@ public sealed partial class AccessAdministration
         var query = AuditQuery.Apply(db.AuditEvents.AsNoTracking(), filter);
         var total = await query.CountAsync(ct);
         var items = await query.Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
-        return new AuditPage(items, total);
+        var readable = (await QuestionPrivacy.ReadableCollectionsAsync(db, actor.GroupIds, ct)).ToHashSet();
+        return new AuditPage(items.Select(e => QuestionPrivacy.ForViewer(e, readable)).ToList(), total);
     }
 
     /// <summary>The action names present in the audit trail, for a filter list.</summary>
@@ -40,6 +41,7 @@ public sealed partial class AccessAdministration
         var events = await AuditQuery.Apply(db.AuditEvents.AsNoTracking(), filter).Take(MaxAuditExportRows).ToListAsync(ct);
         AuditLog.Add(db, actor.UserName, "audit-export", "audit", null, new { filter, rows = events.Count });
         await db.SaveChangesAsync(ct);
-        return AuditCsv.Format(events);
+        var readable = (await QuestionPrivacy.ReadableCollectionsAsync(db, actor.GroupIds, ct)).ToHashSet();
+        return AuditCsv.Format(events.Select(e => QuestionPrivacy.ForViewer(e, readable)));
     }
 }

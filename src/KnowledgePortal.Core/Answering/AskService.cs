@@ -208,12 +208,14 @@ public sealed partial class AskService(
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
+        var askerCollections = await QuestionPrivacy.ReadableCollectionsAsync(db, user.GroupIds, CancellationToken.None);
         // The answer is stamped 1 µs after the question: timestamptz keeps microseconds, so one tick later would tie and could sort first.
-        db.ChatMessages.Add(new DomainChatMessage { SessionId = sessionId, Role = "user", Content = question, CreatedAt = now });
+        db.ChatMessages.Add(new DomainChatMessage { SessionId = sessionId, Role = "user", Content = question, CreatedAt = now, AskerCollectionIds = askerCollections });
         var message = new DomainChatMessage
         {
             SessionId = sessionId, Role = "assistant", Content = answer, Provider = profile.Name, Model = profile.Model, Route = route,
             InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, Cost = usage.Cost, CreatedAt = now.AddMicroseconds(1),
+            AskerCollectionIds = askerCollections,
             // Every passage sent is kept (numbered as sent), not only the cited ones: history re-checks access to all of them.
             Citations = shown.Select((p, i) => new MessageCitation { Number = i + 1, ChunkId = p.ChunkId, DocumentId = p.DocumentId }).ToList(),
         };
@@ -229,6 +231,7 @@ public sealed partial class AskService(
         AuditLog.Add(db, user.UserName, "question", "message", message.Id.ToString(), new
         {
             question = AuditQuestion(question, options.Value.AuditQuestions),
+            askerCollections,
             sources = shown.Select(p => new { p.ChunkId, p.DocumentId }).ToArray(),
             cited = citations.Select(c => c.Passage.ChunkId).ToArray(),
             provider = profile.Name, route, usage.InputTokens, usage.OutputTokens, usage.Cost,

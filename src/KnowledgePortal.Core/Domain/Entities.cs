@@ -234,6 +234,11 @@ public class ChatMessage
     public int OutputTokens { get; set; }
     public decimal Cost { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// The collections the asker could read when asking. A question or comment is shown in full only to viewers who
+    /// can read all of them (null, for rows from before it was recorded: shown to nobody but the asker).
+    /// </summary>
+    public int[]? AskerCollectionIds { get; set; }
     public List<MessageCitation> Citations { get; set; } = [];
 }
 

@@ -31,7 +31,7 @@ public sealed partial class InsightsQueries
     public Task<List<FeedbackItem>> FeedbackAsync(QualityScope scope, InsightsFilter f, int limit = DefaultLimit, CancellationToken ct = default) =>
         QueryAsync(
             $"""
-             select fb.id, fb.at, case when @show_users then fb.user_id end, fb.rating, fb.comment, {QuestionOf},
+             select fb.id, fb.at, case when @show_users then fb.user_id end, fb.rating, {CommentOf}, {QuestionOf},
                     case when h.hidden then null else a.content end,
                     case when h.hidden then array[]::text[] else coalesce((select array_agg(t.title order by t.n) from
                         (select d.title, min(mc.number) as n from message_citations mc join documents d on d.id = mc.document_id

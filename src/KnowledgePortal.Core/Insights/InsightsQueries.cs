@@ -1,4 +1,5 @@
 using System.Data.Common;
+using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -30,11 +31,19 @@ public sealed partial class InsightsQueries(IDbContextFactory<PortalDbContext> d
     private const string NotLab = "u.route <> '" + Lab.ModelLab.LedgerRoute + "'";
 
     /// <summary>The question an assistant message answered: the user message just before it in its session.</summary>
-    private const string QuestionOf = """
-        (select q.content from chat_messages q
+    private static readonly string RedactedLiteral = "'" + QuestionPrivacy.Redacted.Replace("'", "''") + "'";
+
+    /// <summary>The question answer <c>a</c> replied to, redacted unless the viewer (@groups) could read all its asker could.</summary>
+    private static readonly string QuestionOf = $"""
+        (select case when {QuestionPrivacy.VisibleSql("q.asker_collection_ids")} then q.content else {RedactedLiteral} end
+         from chat_messages q
          where q.session_id = a.session_id and q.role = 'user' and q.created_at < a.created_at
          order by q.created_at desc limit 1)
         """;
+
+    /// <summary>A feedback comment <c>fb</c> on answer <c>a</c>, under the same rule as its question.</summary>
+    private static readonly string CommentOf =
+        $"case when fb.comment is null or {QuestionPrivacy.VisibleSql("a.asker_collection_ids")} then fb.comment else {RedactedLiteral} end";
 
     /// <summary>
     /// Cost and tokens per UTC day, one series per provider, asker's group or source collection. By group or collection

@@ -1,3 +1,4 @@
+using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Tests.Infrastructure;
@@ -43,9 +44,12 @@ public sealed class InsightsDataFixture : IAsyncLifetime
 
         var session = new ChatSession { UserId = "u1", Title = "t" };
         db.Add(session);
-        ChatMessage Ask(string text, DateTimeOffset at) => new() { SessionId = session.Id, Role = "user", Content = text, CreatedAt = at };
+        // The asker of the first question read both collections (HR); the later ones only the handbook (Sales).
+        int[] AskerOf(DateTimeOffset at) => at < At(Day2, 0) ? [Policies, Handbook] : [Handbook];
+        ChatMessage Ask(string text, DateTimeOffset at) =>
+            new() { SessionId = session.Id, Role = "user", Content = text, CreatedAt = at, AskerCollectionIds = AskerOf(at) };
         ChatMessage Answer(string text, DateTimeOffset at, string provider) =>
-            new() { SessionId = session.Id, Role = "assistant", Content = text, CreatedAt = at.AddMicroseconds(1), Provider = provider };
+            new() { SessionId = session.Id, Role = "assistant", Content = text, CreatedAt = at.AddMicroseconds(1), Provider = provider, AskerCollectionIds = AskerOf(at) };
 
         var a1 = Answer("Economy class [1].", At(Day1, 10), "P1");
         a1.Citations =
@@ -238,8 +242,12 @@ public class InsightsQueriesTests(InsightsDataFixture data) : IClassFixture<Insi
         Assert.True(item.AnswerHidden);
         Assert.Null(item.Answer);
         Assert.Empty(item.Sources);
-        Assert.Equal(("Which class may I fly?", "Helpful"), (item.Question, item.Comment));
-        Assert.DoesNotContain("Economy", InsightsCsv.Feedback([item]));
+        // Its asker read the travel policy too: what they asked and wrote is theirs and HR's to read, not Sales'.
+        Assert.Equal((QuestionPrivacy.Redacted, QuestionPrivacy.Redacted), (item.Question, item.Comment));
+        var csv = InsightsCsv.Feedback([item]);
+        Assert.DoesNotContain("Economy", csv);
+        Assert.DoesNotContain("Which class", csv);
+        Assert.DoesNotContain("Helpful", csv);
     }
 
     [Fact]
@@ -255,7 +263,7 @@ public class InsightsQueriesTests(InsightsDataFixture data) : IClassFixture<Insi
     public async Task Feedback_KnowledgeManager_OwnCollectionsAndSourcelessAnswersOnly_WithoutUserIds()
     {
         var items = await Q.FeedbackAsync(SalesManager, Period);
-        Assert.Equal(["No menu", "Helpful"], items.Select(i => i.Comment));
+        Assert.Equal(["No menu", QuestionPrivacy.Redacted], items.Select(i => i.Comment));
         Assert.All(items, i => Assert.Null(i.UserId));
 
         // A manager of another collection only sees feedback on answers without sources.
@@ -292,6 +300,18 @@ public class InsightsQueriesTests(InsightsDataFixture data) : IClassFixture<Insi
         Assert.Equal(("How do I claim taxi expenses?", 2), (groups[0].Representative, groups[0].Count));
         Assert.Equal(("Where is the cafeteria menu for this week?", 1), (groups[1].Representative, groups[1].Count));
         Assert.All(await Q.UnansweredAsync(SalesManager, Period), q => Assert.Null(q.UserId));
+    }
+
+    [Fact]
+    public async Task Unanswered_ViewerWhoCannotReadWhatTheAskerCould_SeesQuestionsRedacted()
+    {
+        var nobody = new QualityScope([], null, true);
+
+        var questions = await Q.UnansweredAsync(nobody, Period);
+
+        Assert.Equal(3, questions.Count);
+        Assert.All(questions, q => Assert.Equal(QuestionPrivacy.Redacted, q.Question));
+        Assert.DoesNotContain("taxi", InsightsCsv.Unanswered(questions));
     }
 
     [Fact]

@@ -284,7 +284,9 @@ public sealed partial class LeakTests : IAsyncLifetime
         {
             var stream = await (await http.PostAsJsonAsync("/api/ask", new { question })).Content.ReadAsStringAsync();
             var messageId = MessageId().Match(stream).Groups[1].Value;
-            var rate = await http.PostAsJsonAsync($"/api/messages/{messageId}/feedback", new { rating = -1, comment = "needs work " + rated });
+            // What u-several writes reveals what it read (G1, G3): only someone who reads all of that may see it.
+            var comment = http == several ? $"needs work {rated} per KPCOMMENT{Run}" : "needs work " + rated;
+            var rate = await http.PostAsJsonAsync($"/api/messages/{messageId}/feedback", new { rating = -1, comment });
             Assert.Equal(HttpStatusCode.NoContent, rate.StatusCode);
             rated++;
         }
@@ -303,8 +305,14 @@ public sealed partial class LeakTests : IAsyncLifetime
         };
         AssertNoMarker(surfaces, Forbidden("u-admin"), "u-admin");
 
-        // The test can fail: every rating is listed, the admin's own answer with its G2 passage, the others hidden.
-        Assert.Equal(rated, Enumerable.Range(0, rated).Count(i => feedback.Contains("needs work " + i)));
+        foreach (var (surface, body) in surfaces)
+            Assert.False(body.Contains("KPCOMMENT" + Run), $"LEAK: u-admin saw u-several's feedback comment in {surface}");
+        foreach (var q in InjectionQueries.Skip(1).Take(2)) // [0] is also the admin's own question
+            Assert.DoesNotContain(q, feedback); // u-several's questions, redacted for a viewer who reads only G2
+
+        // The test can fail: every rating is listed, the admin's own answer with its G2 passage and own comment, the others hidden.
+        Assert.Contains("needs work " + (rated - 1), feedback);
+        Assert.Equal(rated - 1, CountOf(feedback, KnowledgePortal.Core.Access.QuestionPrivacy.Redacted) / 2); // question and comment each
         Assert.Contains(_canaries.Single(c => c.Collection == "Leak C2").Marker, feedback);
         Assert.Contains(",true\r\n", feedback);
     }
@@ -333,6 +341,13 @@ public sealed partial class LeakTests : IAsyncLifetime
         var body = await http.GetStringAsync("/api/search?q=" + Uri.EscapeDataString("secret canary code"));
         Assert.Contains(rare.Marker, body);
         AssertNoMarker([("search", body)], Forbidden("u-rare"), "u-rare");
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) n++;
+        return n;
     }
 
     [GeneratedRegex("<input[^>]*__RequestVerificationToken[^>]*value=\"([^\"]+)\"")]
