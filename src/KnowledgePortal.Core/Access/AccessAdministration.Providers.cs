@@ -71,6 +71,7 @@ public sealed class ProviderProfileInput
         if (Kind is ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible && string.IsNullOrWhiteSpace(Endpoint))
             problems.Add("EndpointRequired");
         if (Kind != ProviderKind.Extractive && string.IsNullOrWhiteSpace(Model)) problems.Add("ModelRequired");
+        if (!ProviderKeys.IsAllowedSetting(ApiKeySetting?.Trim())) problems.Add("ApiKeySettingNotAllowed");
         if (InputPricePerMillion < 0 || OutputPricePerMillion < 0 || InputPricePerMillion > 1_000_000 || OutputPricePerMillion > 1_000_000)
             problems.Add("PriceRange");
         if (!(Temperature >= 0 && Temperature <= 2)) problems.Add("TemperatureRange");
@@ -101,6 +102,9 @@ public sealed partial class AccessAdministration
     /// Creates (Id 0) or updates a profile. Making it the default clears the flag elsewhere. Changing the endpoint of a
     /// profile with a stored key clears the key, so a key is never sent to a new host unless someone enters it again.
     /// </summary>
+    /// <summary>Audit action for an endpoint change on a profile cleared for Confidential or above.</summary>
+    public const string ConfidentialEndpointChange = "provider-endpoint-change-confidential";
+
     public async Task<AdminResult<int>> SaveProviderAsync(UserAccess actor, ProviderProfileInput input, CancellationToken ct = default)
     {
         RequireAdmin(actor);
@@ -129,13 +133,16 @@ public sealed partial class AccessAdministration
                 profile = existing;
                 before = Describe(profile);
             }
-            var keyCleared = input.Id != 0 && profile.ProtectedApiKey is not null &&
-                             !string.Equals(profile.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase);
+            // A new host gets no key it was not given: the stored key and the named setting are both dropped.
+            var endpointChanged = input.Id != 0 && !string.Equals(profile.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase);
+            var keyCleared = endpointChanged && (profile.ProtectedApiKey is not null || !string.IsNullOrEmpty(profile.ApiKeySetting));
+            var confidentialEndpointChange = endpointChanged && (profile.MaxSensitivity >= SensitivityLabel.Confidential || input.MaxSensitivity >= SensitivityLabel.Confidential);
+            var endpointBefore = profile.Endpoint;
             profile.Name = name;
             profile.Kind = input.Kind;
             profile.Endpoint = endpoint;
             profile.Model = Clean(input.Model);
-            profile.ApiKeySetting = Clean(input.ApiKeySetting);
+            profile.ApiKeySetting = endpointChanged ? null : Clean(input.ApiKeySetting);
             profile.Location = input.Location;
             profile.MaxSensitivity = input.MaxSensitivity;
             profile.InputPricePerMillion = input.InputPricePerMillion;
@@ -152,6 +159,13 @@ public sealed partial class AccessAdministration
             await db.SaveChangesAsync(ct);
             AuditLog.Add(db, actor.UserName, "provider-change", "provider", Id(profile.Id),
                 new { operation = input.Id == 0 ? "create" : "update", before, after = Describe(profile), keyCleared });
+            // Collection managers of Confidential data are told (Documents page) where their passages may now be sent.
+            if (confidentialEndpointChange)
+                AuditLog.Add(db, actor.UserName, ConfidentialEndpointChange, "provider", Id(profile.Id), new
+                {
+                    profile = profile.Name, maxSensitivity = profile.MaxSensitivity.ToString(), location = profile.Location.ToString(),
+                    endpointBefore, endpointAfter = endpoint,
+                });
             await db.SaveChangesAsync(ct);
             return AdminResult<int>.Ok(profile.Id);
         }, AdminResult<int>.Fail, ct);

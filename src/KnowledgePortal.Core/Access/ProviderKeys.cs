@@ -12,6 +12,23 @@ public static class ProviderKeys
     /// <summary>The same purpose <see cref="Answering.ProviderCatalog"/> unprotects with.</summary>
     public const string Purpose = Answering.ProviderCatalog.KeyProtectionPurpose;
 
+    /// <summary>
+    /// A profile may name only settings under these prefixes as its API key: otherwise an admin could name the database
+    /// connection string or the sign-in client secret and have it sent to an endpoint of their choosing.
+    /// </summary>
+    public static readonly string[] SettingPrefixes = ["Providers:Keys:", "KP_PROVIDER_KEY_"];
+
+    public const string SettingRule = "must start with Providers:Keys: (environment: Providers__Keys__NAME) or KP_PROVIDER_KEY_";
+
+    public static bool IsAllowedSetting(string? setting) =>
+        string.IsNullOrWhiteSpace(setting) || SettingPrefixes.Any(p =>
+            setting.Length > p.Length && setting.StartsWith(p, StringComparison.OrdinalIgnoreCase)
+            && setting[p.Length..].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'));
+
+    /// <summary>The configured key a setting names, or null when it names none or a setting outside the allowed prefixes.</summary>
+    public static string? FromSetting(Microsoft.Extensions.Configuration.IConfiguration configuration, string? setting) =>
+        string.IsNullOrWhiteSpace(setting) || !IsAllowedSetting(setting) ? null : configuration[setting];
+
     public static string Protect(IDataProtectionProvider provider, string key) =>
         provider.CreateProtector(Purpose).Protect(key);
 

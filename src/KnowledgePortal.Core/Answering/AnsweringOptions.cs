@@ -26,7 +26,7 @@ public sealed class ProviderProfileSettings
     public ProviderKind Kind { get; set; } = ProviderKind.OpenAICompatible;
     public string? Endpoint { get; set; }
     public string? Model { get; set; }
-    /// <summary>Name of the configuration key / environment variable holding the API key (e.g. "OPENAI_API_KEY").</summary>
+    /// <summary>Setting that holds the API key: Providers:Keys:NAME or KP_PROVIDER_KEY_NAME only (<see cref="Access.ProviderKeys.SettingPrefixes"/>).</summary>
     public string? ApiKeySetting { get; set; }
     public ProviderLocation Location { get; set; } = ProviderLocation.OnPremises;
     public SensitivityLabel MaxSensitivity { get; set; } = SensitivityLabel.Internal;

@@ -70,7 +70,7 @@ public sealed class ProviderCatalog(
     {
         if (!string.IsNullOrEmpty(p.ProtectedApiKey))
             return dataProtection.CreateProtector(KeyProtectionPurpose).Unprotect(p.ProtectedApiKey);
-        return string.IsNullOrEmpty(p.ApiKeySetting) ? null : configuration[p.ApiKeySetting];
+        return Access.ProviderKeys.FromSetting(configuration, p.ApiKeySetting);
     }
 
     public IChatClient CreateChatClient(ProviderProfile p)

@@ -12,6 +12,9 @@ public sealed record LibraryCollection(int Id, string Name, string? Description,
 public sealed record LibraryDocument(Guid Id, string Title, string FileName, DocumentStatus Status, string? FailureReason, int ChunkCount,
     DateTimeOffset UpdatedAt, double Progress, DateOnly? ReviewDue);
 
+/// <summary>An admin moved a model cleared for Confidential data to another endpoint (shown to managers of such collections).</summary>
+public sealed record ProviderEndpointNotice(DateTimeOffset At, string Admin, string Profile, string? Endpoint);
+
 public sealed record ChunkPreview(int Ordinal, string Locator, string? Context, string Text, int Tokens);
 
 /// <summary>
@@ -50,6 +53,27 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
                 db.IngestionJobs.Where(j => j.DocumentId == d.Id).OrderByDescending(j => j.CreatedAt)
                     .Select(j => j.ChunksTotal == 0 ? 0.0 : 100.0 * j.ChunksEmbedded / j.ChunksTotal).FirstOrDefault(), d.ReviewDue))
             .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Endpoint changes of the last 30 days on models cleared for Confidential or above, for managers of a Confidential
+    /// or Secret collection: where their passages may now be sent is their business too.
+    /// </summary>
+    public async Task<List<ProviderEndpointNotice>> ProviderNoticesAsync(UserAccess user, CancellationToken ct = default)
+    {
+        if (user.ManagedCollectionIds.Length == 0) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var managed = user.ManagedCollectionIds;
+        if (!await db.Collections.AnyAsync(c => managed.Contains(c.Id) && c.Sensitivity >= SensitivityLabel.Confidential, ct)) return [];
+        var since = DateTimeOffset.UtcNow.AddDays(-30);
+        var events = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Action == AccessAdministration.ConfidentialEndpointChange && e.At >= since)
+            .OrderByDescending(e => e.At).Take(20).ToListAsync(ct);
+        return events.Select(e =>
+        {
+            var details = System.Text.Json.Nodes.JsonNode.Parse(e.Details ?? "{}");
+            return new ProviderEndpointNotice(e.At, e.Actor, (string?)details?["profile"] ?? "?", (string?)details?["endpointAfter"]);
+        }).ToList();
     }
 
     /// <summary>The passages of a document this user may read (the search predicate), at most 500.</summary>

@@ -26,12 +26,15 @@ public static class PortalServices
         services.AddValidatedOptions<RetrievalOptions>(RetrievalOptions.Section);
         services.AddValidatedOptions<AnsweringOptions>(AnsweringOptions.Section)
             .Validate(o => o.Providers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Providers.Count,
-                "Answering:Providers has two profiles with the same Name");
+                "Answering:Providers has two profiles with the same Name")
+            .Validate(o => o.Providers.All(p => ProviderKeys.IsAllowedSetting(p.ApiKeySetting)),
+                "Answering:Providers: an ApiKeySetting " + ProviderKeys.SettingRule);
         services.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.SectionName)
             .Validate(o => o.Provider != EmbeddingProvider.Onnx || Directory.Exists(o.OnnxModelPath),
                 "Embedding:OnnxModelPath must name a folder holding model.onnx and vocab.txt when Embedding:Provider is Onnx")
             .Validate(o => o.Provider is EmbeddingProvider.Builtin or EmbeddingProvider.Onnx || !string.IsNullOrWhiteSpace(o.Model),
-                "Embedding:Model is required for OpenAI, AzureOpenAI and OpenAICompatible embedding providers");
+                "Embedding:Model is required for OpenAI, AzureOpenAI and OpenAICompatible embedding providers")
+            .Validate(o => ProviderKeys.IsAllowedSetting(o.ApiKeySetting), "Embedding:ApiKeySetting " + ProviderKeys.SettingRule);
 
         services.AddSingleton<ITokenCounter, TiktokenCounter>();
         services.AddHttpClient("embeddings").AddHttpMessageHandler(sp => new RetryingHttpHandler(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.MaxRetries));

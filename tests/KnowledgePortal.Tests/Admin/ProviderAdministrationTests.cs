@@ -63,6 +63,69 @@ public class ProviderAdministrationTests
         Assert.DoesNotContain(PlainKey, await world.AllAuditTextAsync());
     }
 
+    [Theory]
+    [InlineData("ConnectionStrings:Portal")]
+    [InlineData("AzureAd:ClientSecret")]
+    [InlineData("Authentication:Oidc:ClientSecret")]
+    [InlineData("OPENAI_API_KEY")]
+    [InlineData("Providers:Keys:")]
+    [InlineData("Providers:Keys:../ConnectionStrings:Portal")]
+    public async Task SaveProvider_ApiKeySettingOutsideDedicatedPrefix_IsRefused(string setting)
+    {
+        await using var world = await AdminWorld.CreateAsync("provsetting");
+        var input = Cloud();
+        input.ApiKeySetting = setting;
+
+        var result = await world.Admin.SaveProviderAsync(world.AdminActor, input);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("ApiKeySettingNotAllowed", input.Validate());
+        Assert.DoesNotContain(await world.Admin.ListProvidersAsync(world.AdminActor), p => p.Name == input.Name);
+    }
+
+    [Fact]
+    public void ResolveApiKey_StoredProfileNamingConnectionString_SendsNothing()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Portal"] = "Host=db;Password=hunter2", ["Providers:Keys:OpenAI"] = "sk-allowed", ["KP_PROVIDER_KEY_LOCAL"] = "sk-env",
+        }).Build();
+
+        Assert.Null(ProviderKeys.FromSetting(configuration, "ConnectionStrings:Portal"));
+        Assert.Equal("sk-allowed", ProviderKeys.FromSetting(configuration, "Providers:Keys:OpenAI"));
+        Assert.Equal("sk-env", ProviderKeys.FromSetting(configuration, "KP_PROVIDER_KEY_LOCAL"));
+    }
+
+    [Fact]
+    public async Task SaveProvider_ConfidentialProfileEndpointChanged_ClearsSettingAndAuditsAsConfidential()
+    {
+        await using var world = await AdminWorld.CreateAsync("provconf");
+        var input = Cloud();
+        input.Location = ProviderLocation.OnPremises;
+        input.MaxSensitivity = SensitivityLabel.Confidential;
+        input.ApiKeySetting = "Providers:Keys:Local";
+        var saved = await world.Admin.SaveProviderAsync(world.AdminActor, input);
+        Assert.True(saved.Succeeded, saved.Error);
+
+        input.Id = saved.Value;
+        input.Endpoint = "https://attacker.example.org/v1";
+        Assert.True((await world.Admin.SaveProviderAsync(world.AdminActor, input)).Succeeded);
+
+        var view = (await world.Admin.ListProvidersAsync(world.AdminActor)).Single(p => p.Id == saved.Value);
+        Assert.Null(view.ApiKeySetting);
+        var audit = Assert.Single(await world.AuditAsync(AccessAdministration.ConfidentialEndpointChange));
+        Assert.Contains("attacker.example.org", audit.Details);
+        Assert.Contains("Confidential", audit.Details);
+
+        // The HR manager of a Confidential collection is told on the Documents page; a reader who manages nothing is not.
+        await using (var db = world.Db.CreateContext())
+            await db.Collections.Where(c => c.Id == world.HrPolicies).ExecuteUpdateAsync(c => c.SetProperty(x => x.Sensitivity, SensitivityLabel.Confidential));
+        var library = new KnowledgePortal.Core.Library.DocumentLibrary(world.Db.DataSource, world.Db.Factory);
+        var notice = Assert.Single(await library.ProviderNoticesAsync(world.HrActor));
+        Assert.Equal((input.Name, "https://attacker.example.org/v1", "admin"), (notice.Profile, notice.Endpoint, notice.Admin));
+        Assert.Empty(await library.ProviderNoticesAsync(world.HrActor with { ManagedCollectionIds = [] }));
+    }
+
     [Fact]
     public async Task SaveProvider_MadeDefault_ClearsOtherDefault()
     {

@@ -55,14 +55,14 @@ public sealed class EmbeddingOptions
     /// <summary>Timeout of a single HTTP attempt, in seconds.</summary>
     public int TimeoutSeconds { get; set; } = 60;
 
-    /// <summary>Name of the configuration key / environment variable that holds the API key (e.g. "OPENAI_API_KEY").</summary>
+    /// <summary>Setting that holds the API key: Providers:Keys:NAME or KP_PROVIDER_KEY_NAME only (<see cref="Access.ProviderKeys.SettingPrefixes"/>).</summary>
     public string? ApiKeySetting { get; set; }
 
     /// <summary>A copy with <see cref="ApiKey"/> read from <see cref="ApiKeySetting"/> when it is not set directly.</summary>
     public EmbeddingOptions WithApiKey(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var copy = (EmbeddingOptions)MemberwiseClone();
-        if (string.IsNullOrEmpty(copy.ApiKey) && !string.IsNullOrEmpty(ApiKeySetting)) copy.ApiKey = configuration[ApiKeySetting];
+        if (string.IsNullOrEmpty(copy.ApiKey) && !string.IsNullOrEmpty(ApiKeySetting)) copy.ApiKey = Access.ProviderKeys.FromSetting(configuration, ApiKeySetting);
         return copy;
     }
 }
