@@ -55,7 +55,7 @@ if [[ -z "$installed" ]] || [[ $(printf '%s\n%s\n' "$pgvector_min" "$installed" 
     echo "$pgvector_fallback_sha256  $work/$pgvector_fallback_dsc" | sha256sum -c --quiet -
     for f in $(awk '/^Files:/{f=1;next} /^[^ ]/{f=0} f{print $3}' "$work/$pgvector_fallback_dsc"); do curl -fsS -o "$work/$f" "$pool/$f"; done
   fi
-  (cd "$work" && dpkg-source -x --no-check ./pgvector_*.dsc src >/dev/null)
+  (cd "$work" && dpkg-source -x ./pgvector_*.dsc src >/dev/null)
   version=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$work/src/vector.control")
   if [[ $(printf '%s\n%s\n' "$pgvector_min" "$version" | sort -V | head -1) != "$pgvector_min" ]]; then
     echo "[portal] forky's pgvector source is $version, older than $pgvector_min; refusing to build it" >&2; exit 1

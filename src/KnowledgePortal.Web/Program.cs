@@ -41,8 +41,13 @@ catch (OptionsValidationException ex)
     Console.Error.WriteLine(OptionsExtensions.Describe(ex));
     return 1;
 }
+catch (AggregateException ex) when (OptionsExtensions.IsConfigurationError(ex))
+{
+    Console.Error.WriteLine(OptionsExtensions.Describe(ex.InnerExceptions.Cast<OptionsValidationException>()));
+    return 1;
+}
 
-var mode = app.Services.GetRequiredService<IOptions<KnowledgePortal.Web.Hosting.AuthenticationOptions>>().Value.Mode;
+var mode = app.Services.GetRequiredService<IOptions<KnowledgePortal.Web.Hosting.AuthenticationOptions>>().Value.Mode!.Value; // validated above
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -19,9 +19,14 @@ public static class AuthenticationSetup
     {
         var services = builder.Services;
         var isDevelopment = builder.Environment.IsDevelopment();
+        var nonLoopback = DevelopmentBinding.NonLoopbackUrls(builder.Configuration);
         services.AddValidatedOptions<Hosting.AuthenticationOptions>(Hosting.AuthenticationOptions.Section)
+            .Validate(o => o.Mode is not null,
+                "Authentication:Mode is not set: choose EntraId, Oidc, or Development (demo sign-in without passwords, for a local trial)")
             .Validate(o => o.Mode != SignInMode.Development || isDevelopment,
                 "Authentication:Mode is Development (demo sign-in without passwords), which is refused unless ASPNETCORE_ENVIRONMENT=Development")
+            .Validate(o => o.Mode != SignInMode.Development || nonLoopback.Count == 0,
+                "Authentication:Mode is Development (demo sign-in without passwords), which listens on loopback only; refused for " + string.Join(", ", nonLoopback))
             .Validate(o => o.Mode != SignInMode.Oidc || (!string.IsNullOrWhiteSpace(o.Oidc.Authority) && !string.IsNullOrWhiteSpace(o.Oidc.ClientId)),
                 "Authentication:Oidc:Authority and Authentication:Oidc:ClientId are required when Authentication:Mode is Oidc")
             .Validate(o => o.Mode != SignInMode.EntraId || !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]),
@@ -53,7 +58,7 @@ public static class AuthenticationSetup
             return Task.CompletedTask;
         }
 
-        switch (settings.Mode)
+        switch (settings.Mode ?? SignInMode.EntraId) // unset fails validation at start; this only picks the schemes
         {
             case SignInMode.Development:
                 services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

@@ -9,6 +9,11 @@ public static class OptionsExtensions
         services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
 
     /// <summary>One clear line per invalid setting, e.g. "Configuration error: Retrieval:TopK must be between 1 and 100".</summary>
-    public static string Describe(OptionsValidationException ex) =>
-        "Configuration error: " + string.Join("; ", ex.Failures.Select(f => f.Replace("DataAnnotation validation failed for ", "")));
+    public static string Describe(OptionsValidationException ex) => Describe([ex]);
+
+    /// <summary>Several bad settings at once (the start-up validator aggregates them): one line naming each.</summary>
+    public static string Describe(IEnumerable<OptionsValidationException> errors) =>
+        "Configuration error: " + string.Join("; ", errors.SelectMany(e => e.Failures).Select(f => f.Replace("DataAnnotation validation failed for ", "")));
+
+    public static bool IsConfigurationError(AggregateException ex) => ex.InnerExceptions.All(e => e is OptionsValidationException);
 }

@@ -14,7 +14,11 @@ public enum SignInMode { Development, EntraId, Oidc }
 public sealed class AuthenticationOptions
 {
     public const string Section = "Authentication";
-    public SignInMode Mode { get; set; } = SignInMode.Development;
+    /// <summary>
+    /// How people sign in. No default on purpose: Development (demo users, no password) must be asked for by name,
+    /// besides ASPNETCORE_ENVIRONMENT=Development and a loopback-only binding.
+    /// </summary>
+    public SignInMode? Mode { get; set; }
     /// <summary>Claim carrying group ids or names (Entra: "groups").</summary>
     [Required] public string GroupsClaim { get; set; } = "groups";
     /// <summary>Claim carrying app roles (Entra: "roles").</summary>

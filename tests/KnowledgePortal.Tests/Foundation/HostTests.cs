@@ -5,13 +5,13 @@ namespace KnowledgePortal.Tests.Foundation;
 
 public class HostTests
 {
-    private static async Task<(int ExitCode, string Output)> RunPortalAsync(IDictionary<string, string> env)
+    private static async Task<(int ExitCode, string Output)> RunPortalAsync(IDictionary<string, string> env, string? urls = null)
     {
         var webDir = Path.Combine(RepoPaths.Root, "src", "KnowledgePortal.Web");
         var config = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = webDir };
         foreach (var a in new[] { Path.Combine(webDir, "bin", config, "net10.0", "KnowledgePortal.Web.dll"), "--contentRoot", webDir,
-                     "--urls", $"http://127.0.0.1:{PortalProcess.FreePort()}" })
+                     "--urls", urls ?? $"http://127.0.0.1:{PortalProcess.FreePort()}" })
             psi.ArgumentList.Add(a);
         psi.Environment.Remove("ConnectionStrings__Portal"); // ./portal test exports one for the CLI
         foreach (var (k, v) in env) psi.Environment[k] = v;
@@ -52,6 +52,54 @@ public class HostTests
         Assert.NotEqual(0, code);
         Assert.Contains("Authentication:Mode is Development", output);
     }
+
+    [Fact]
+    public async Task Start_DevelopmentEnvironmentWithoutNamingTheMode_NoDemoSignIn()
+    {
+        await using var db = await TestDatabase.CreateAsync("nomode");
+        var (code, output) = await RunPortalAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__Portal"] = db.ConnectionString,
+        });
+        // appsettings.json says EntraId; without an Entra client id the start stops rather than falling back to demo users.
+        Assert.NotEqual(0, code);
+        Assert.Contains("AzureAd:ClientId", output);
+        Assert.DoesNotContain("Development sign-in", output);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:{0}")]
+    [InlineData("http://*:{0}")]
+    [InlineData("http://127.0.0.1:{0};http://+:{1}")]
+    public async Task Start_DevelopmentSignInOnNonLoopbackAddress_IsRefused(string urls)
+    {
+        await using var db = await TestDatabase.CreateAsync("devbind");
+        var (code, output) = await RunPortalAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__Portal"] = db.ConnectionString,
+            ["Authentication__Mode"] = "Development",
+        }, string.Format(urls, PortalProcess.FreePort(), PortalProcess.FreePort()));
+        Assert.NotEqual(0, code);
+        Assert.Contains("loopback only", output);
+        Assert.DoesNotContain("KnowledgePortal is ready", output);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://127.0.0.2:5080", true)]
+    [InlineData("https://[::1]:5443", true)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://[::]:5080", false)]
+    [InlineData("http://*:5080", false)]
+    [InlineData("http://+:5080", false)]
+    [InlineData("http://portal.example.com:5080", false)]
+    [InlineData("http://localhost.example.com:5080", false)]
+    [InlineData("http://10.0.0.5:5080", false)]
+    public void IsLoopback_ListenUrl_OnlyThisMachine(string url, bool expected) =>
+        Assert.Equal(expected, KnowledgePortal.Web.Auth.DevelopmentBinding.IsLoopback(url));
 
     [Fact]
     public async Task Start_MissingConnectionString_NamesTheSetting()

@@ -47,6 +47,7 @@ public sealed class PortalProcess : IAsyncDisposable
         };
         foreach (var a in new[] { dll, "--contentRoot", webDir, "--urls", baseUrl, "--seed-demo" }.Concat(extraArgs)) psi.ArgumentList.Add(a);
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["Authentication__Mode"] = "Development";
         psi.Environment["ConnectionStrings__Portal"] = connectionString;
         psi.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) psi.Environment[k] = v;
