@@ -5,16 +5,17 @@ using Microsoft.EntityFrameworkCore;
 namespace KnowledgePortal.Core.Access;
 
 /// <summary>Maps identity-provider claims to portal groups and roles. Evaluated per question, so changes apply at once.</summary>
-public sealed class AccessResolver(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class AccessResolver(IDbContextFactory<PortalDbContext> dbFactory, RoleClaimMapping roleMapping)
 {
-    public async Task<UserAccess> ResolveAsync(ExternalIdentity identity, CancellationToken ct = default)
+    /// <param name="roleMappingOverride">For the demo users of the CLI in Development, whose role names are the demo's.</param>
+    public async Task<UserAccess> ResolveAsync(ExternalIdentity identity, CancellationToken ct = default, RoleClaimMapping? roleMappingOverride = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var mappings = await db.GroupMappings.AsNoTracking().ToListAsync(ct);
         var groupsById = await db.Groups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
         return Resolve(identity, mappings, groupsById.Values.ToList(),
             await db.CollectionAccess.AsNoTracking().Where(a => a.Level == AccessLevel.Manage).ToListAsync(ct),
-            await db.Collections.AsNoTracking().Select(c => c.Id).ToListAsync(ct));
+            await db.Collections.AsNoTracking().Select(c => c.Id).ToListAsync(ct), roleMappingOverride ?? roleMapping);
     }
 
     /// <summary>Pure mapping, unit-tested: claims → group ids, roles, managed collections.</summary>
@@ -23,7 +24,8 @@ public sealed class AccessResolver(IDbContextFactory<PortalDbContext> dbFactory)
         IReadOnlyList<GroupMapping> mappings,
         IReadOnlyList<PortalGroup> groups,
         IReadOnlyList<CollectionAccess> manageGrants,
-        IReadOnlyList<int> allCollectionIds)
+        IReadOnlyList<int> allCollectionIds,
+        RoleClaimMapping roleMapping)
     {
         var externalGroups = identity.GroupResolutionProblem is null
             ? new HashSet<string>(identity.Groups, StringComparer.OrdinalIgnoreCase)
@@ -38,8 +40,9 @@ public sealed class AccessResolver(IDbContextFactory<PortalDbContext> dbFactory)
             .ToArray();
 
         var granted = groups.Where(g => groupIds.Contains(g.Id) && g.GrantsRole is not null).Select(g => g.GrantsRole!.Value).ToHashSet();
-        var isAdmin = roles.Contains(nameof(PortalRole.Admin)) || granted.Contains(PortalRole.Admin);
-        var isKm = isAdmin || roles.Contains(nameof(PortalRole.KnowledgeManager)) || granted.Contains(PortalRole.KnowledgeManager);
+        // A role claim counts only when mapped: by configuration (roleMapping) or through a portal group that grants it.
+        var isAdmin = roleMapping.GrantsAdmin(roles) || granted.Contains(PortalRole.Admin);
+        var isKm = isAdmin || roleMapping.GrantsKnowledgeManager(roles) || granted.Contains(PortalRole.KnowledgeManager);
 
         // Admins curate every collection's settings, but only KMs/admins in a managing group upload and curate documents.
         var managed = isKm

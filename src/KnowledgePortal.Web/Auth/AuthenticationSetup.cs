@@ -30,7 +30,9 @@ public static class AuthenticationSetup
             .Validate(o => o.Mode != SignInMode.Oidc || (!string.IsNullOrWhiteSpace(o.Oidc.Authority) && !string.IsNullOrWhiteSpace(o.Oidc.ClientId)),
                 "Authentication:Oidc:Authority and Authentication:Oidc:ClientId are required when Authentication:Mode is Oidc")
             .Validate(o => o.Mode != SignInMode.EntraId || !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]),
-                "AzureAd:ClientId (and AzureAd:TenantId) are required when Authentication:Mode is EntraId");
+                "AzureAd:ClientId (and AzureAd:TenantId) are required when Authentication:Mode is EntraId")
+            .Validate(o => o.Mode != SignInMode.EntraId || !TenantPolicy.IsMultiTenant(builder.Configuration["AzureAd:TenantId"]) || o.AllowedTenants.Length > 0,
+                $"AzureAd:TenantId is '{builder.Configuration["AzureAd:TenantId"]}', which lets users of any Entra tenant sign in: set your tenant id, or list the tenants allowed in Authentication:AllowedTenants");
 
         var settings = builder.Configuration.GetSection(Hosting.AuthenticationOptions.Section).Get<Hosting.AuthenticationOptions>() ?? new();
         services.AddScoped<CurrentUser>();
@@ -76,8 +78,19 @@ public static class AuthenticationSetup
                 services.AddHttpClient<GraphGroupResolver>();
                 services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
                 {
+                    HookTenantCheck(o, settings.AllowedTenants);
                     HookGroupOverage(o);
                     HookSignIn(o, "entra-id");
+                });
+                services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
+                {
+                    var previous = o.Events.OnTokenValidated;
+                    o.Events.OnTokenValidated = async context =>
+                    {
+                        if (previous is not null) await previous(context);
+                        if (context.Principal is not null && !TenantPolicy.Allows(context.Principal, settings.AllowedTenants))
+                            context.Fail(TenantPolicy.RefusedMessage);
+                    };
                 });
                 break;
 
@@ -145,6 +158,21 @@ public static class AuthenticationSetup
             });
         services.AddCascadingAuthenticationState();
         return builder;
+    }
+
+    /// <summary>With Authentication:AllowedTenants listed, a sign-in from any other tenant fails before anything else runs.</summary>
+    private static void HookTenantCheck(OpenIdConnectOptions o, IReadOnlyCollection<string> allowedTenants)
+    {
+        var previous = o.Events.OnTokenValidated;
+        o.Events.OnTokenValidated = async context =>
+        {
+            if (context.Principal is not null && !TenantPolicy.Allows(context.Principal, allowedTenants))
+            {
+                context.Fail(TenantPolicy.RefusedMessage);
+                return;
+            }
+            if (previous is not null) await previous(context);
+        };
     }
 
     /// <summary>Reads the groups from Microsoft Graph when the ID token has an overage instead of the groups.</summary>

@@ -32,18 +32,33 @@ public sealed class CurrentUser(
     }
 }
 
-/// <summary>Adds the computed portal roles as claims so [Authorize(Policy = ...)] works on pages and endpoints.</summary>
+/// <summary>
+/// Adds the computed portal roles as claims so [Authorize(Policy = ...)] works on pages and endpoints. Only the portal
+/// issues kp_role: one arriving in a token, userinfo or cookie from elsewhere is removed before the roles are computed.
+/// </summary>
 public sealed class PortalRoleClaimsTransformation(AccessResolver resolver, IOptions<Hosting.AuthenticationOptions> options)
     : Microsoft.AspNetCore.Authentication.IClaimsTransformation
 {
+    /// <summary>The identity the portal adds; an authentication type no handler gives a signed-in identity.</summary>
+    public const string PortalRolesAuthenticationType = "KnowledgePortal.Roles";
+
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
-        if (principal.Identity?.IsAuthenticated != true || principal.HasClaim(c => c.Type == PortalClaims.Role)) return principal;
-        var access = await CurrentUser.ResolveAsync(principal, resolver, options.Value);
-        var extra = new ClaimsIdentity(access.RoleNames().Select(r => new Claim(PortalClaims.Role, r)));
+        if (principal.Identity?.IsAuthenticated != true) return principal;
+        // Runs more than once per request: the portal's own identity means this principal is already done.
+        if (principal.Identities.Any(i => i.AuthenticationType == PortalRolesAuthenticationType)) return principal;
         var result = principal.Clone();
-        result.AddIdentity(extra);
+        StripIncomingRoles(result);
+        var access = await CurrentUser.ResolveAsync(result, resolver, options.Value);
+        result.AddIdentity(new ClaimsIdentity(access.RoleNames().Select(r => new Claim(PortalClaims.Role, r)), PortalRolesAuthenticationType));
         return result;
+    }
+
+    public static void StripIncomingRoles(ClaimsPrincipal principal)
+    {
+        foreach (var identity in principal.Identities)
+            foreach (var claim in identity.FindAll(PortalClaims.Role).ToList())
+                identity.TryRemoveClaim(claim);
     }
 }
 

@@ -103,12 +103,13 @@ public static partial class PortalCli
         var env = services.GetRequiredService<IHostEnvironment>();
         var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.AuthenticationOptions>>().Value;
         if (env.IsDevelopment() && auth.FindDevelopmentUser(userName) is { } demo)
-            return await services.GetRequiredService<AccessResolver>().ResolveAsync(demo.ToIdentity());
+            return await services.GetRequiredService<AccessResolver>().ResolveAsync(demo.ToIdentity(), roleMappingOverride: RoleClaimMapping.Demo);
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName)
                    ?? throw new CliException($"Unknown user '{userName}': they must have signed in at least once (or use a demo user in Development).");
         var identity = new ExternalIdentity(user.Subject, user.UserName, user.DisplayName, user.Email, [], user.Roles);
-        var resolved = await services.GetRequiredService<AccessResolver>().ResolveAsync(identity);
+        // The recorded roles are the portal roles computed at that sign-in (already mapped), so they count by name.
+        var resolved = await services.GetRequiredService<AccessResolver>().ResolveAsync(identity, roleMappingOverride: RoleClaimMapping.Demo);
         return resolved with { GroupIds = user.GroupIds };
     }
 

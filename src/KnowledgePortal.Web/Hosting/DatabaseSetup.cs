@@ -26,6 +26,9 @@ public static class DatabaseSetup
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         services.AddDbContextFactory<PortalDbContext>((sp, o) =>
             DataServiceCollectionExtensions.ConfigureNpgsql(o, sp.GetRequiredService<NpgsqlDataSource>()));
+        var isDevelopment = builder.Environment.IsDevelopment();
+        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(AuthenticationOptions.Section).Get<AuthenticationOptions>() ?? new())
+            .RoleMapping(isDevelopment));
         services.AddSingleton<AccessResolver>();
         services.AddSingleton<AuditLog>();
         return builder;

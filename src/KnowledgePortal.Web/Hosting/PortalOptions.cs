@@ -23,9 +23,32 @@ public sealed class AuthenticationOptions
     [Required] public string GroupsClaim { get; set; } = "groups";
     /// <summary>Claim carrying app roles (Entra: "roles").</summary>
     [Required] public string RolesClaim { get; set; } = "roles";
+    /// <summary>
+    /// Role claim values that make a portal admin (e.g. the Entra app role "Admin" you defined). Empty by default: a
+    /// role merely named "Admin" grants nothing unless listed here or mapped to a portal group that grants Admin.
+    /// </summary>
+    public string[] AdminRoles { get; set; } = [];
+    /// <summary>Role claim values that make a knowledge manager; see <see cref="AdminRoles"/>.</summary>
+    public string[] KnowledgeManagerRoles { get; set; } = [];
+    /// <summary>
+    /// Entra tenant ids whose users may sign in. Required when AzureAd:TenantId is multi-tenant ("common" or
+    /// "organizations"), which would otherwise let any Entra tenant in; checked against each token's "tid".
+    /// </summary>
+    public string[] AllowedTenants { get; set; } = [];
     public OidcSettings Oidc { get; set; } = new();
     /// <summary>Extra users for the Development sign-in (besides the demo users), e.g. for trials and tests.</summary>
     public List<DevelopmentUserSettings> DevelopmentUsers { get; set; } = [];
+
+    /// <summary>
+    /// The configured role mapping; with none configured, the demo users' role names count only for the local
+    /// Development sign-in (mode Development, or unset in a host without sign-in, e.g. the tests' service graph).
+    /// </summary>
+    public KnowledgePortal.Core.Access.RoleClaimMapping RoleMapping(bool isDevelopmentEnvironment) =>
+        AdminRoles.Length > 0 || KnowledgeManagerRoles.Length > 0
+            ? new(AdminRoles, KnowledgeManagerRoles)
+            : isDevelopmentEnvironment && Mode is null or SignInMode.Development
+                ? KnowledgePortal.Core.Access.RoleClaimMapping.Demo
+                : KnowledgePortal.Core.Access.RoleClaimMapping.None;
 
     /// <summary>Everyone the Development sign-in offers: the demo users, then the configured ones.</summary>
     public IReadOnlyList<KnowledgePortal.Core.Demo.DemoData.DemoUser> AllDevelopmentUsers() =>

@@ -263,7 +263,7 @@ public class AccessAdministrationTests
     public async Task AddMapping_NewClaimValue_AppliesAtNextResolve()
     {
         await using var world = await AdminWorld.CreateAsync("mapping");
-        var resolver = new AccessResolver(world.Db.Factory);
+        var resolver = new AccessResolver(world.Db.Factory, RoleClaimMapping.None);
         var identity = new ExternalIdentity("oidc:1", "newhire", "New Hire", null, ["contractors"], []);
         Assert.Empty((await resolver.ResolveAsync(identity)).GroupIds);
 
@@ -304,7 +304,7 @@ public class AccessAdministrationTests
     public async Task UpdateGroup_GrantsAdminRole_MembersBecomeAdminsAtNextResolve()
     {
         await using var world = await AdminWorld.CreateAsync("grouprole");
-        var resolver = new AccessResolver(world.Db.Factory);
+        var resolver = new AccessResolver(world.Db.Factory, RoleClaimMapping.None);
         var identity = new ExternalIdentity("dev:hr", "hr", "HR", null, ["Staff", "HR"], []);
         Assert.False((await resolver.ResolveAsync(identity)).IsAdmin);
 

@@ -69,6 +69,25 @@ public class HostTests
     }
 
     [Theory]
+    [InlineData("common")]
+    [InlineData("organizations")]
+    public async Task Start_EntraIdMultiTenantAuthorityWithoutAllowedTenants_IsRefused(string tenant)
+    {
+        await using var db = await TestDatabase.CreateAsync("tenant");
+        var (code, output) = await RunPortalAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Portal"] = db.ConnectionString,
+            ["Authentication__Mode"] = "EntraId",
+            ["AzureAd__ClientId"] = "00000000-0000-0000-0000-0000000000aa",
+            ["AzureAd__TenantId"] = tenant,
+        });
+        Assert.NotEqual(0, code);
+        Assert.Contains($"AzureAd:TenantId is '{tenant}'", output);
+        Assert.Contains("Authentication:AllowedTenants", output);
+    }
+
+    [Theory]
     [InlineData("http://0.0.0.0:{0}")]
     [InlineData("http://*:{0}")]
     [InlineData("http://127.0.0.1:{0};http://+:{1}")]

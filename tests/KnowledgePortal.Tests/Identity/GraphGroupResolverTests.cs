@@ -52,7 +52,7 @@ public sealed class GraphGroupResolverTests : IAsyncLifetime
     private static UserAccess Resolve(ClaimsPrincipal principal) =>
         AccessResolver.Resolve(PortalClaims.ToExternalIdentity(principal, "groups", "roles"),
             [new GroupMapping { Id = 1, GroupId = 2, Kind = GroupMappingKind.ExternalGroup, Value = HrGroupObjectId }],
-            [new PortalGroup { Id = 2, Name = "HR" }], [], [1]);
+            [new PortalGroup { Id = 2, Name = "HR" }], [], [1], RoleClaimMapping.None);
 
     private void AssertNoSecretsLogged()
     {

@@ -26,7 +26,7 @@ public class GroupOverageTests
     ];
 
     internal static UserAccess Resolve(ClaimsPrincipal principal) =>
-        AccessResolver.Resolve(PortalClaims.ToExternalIdentity(principal, "groups", "roles"), Mappings, Groups, [], [1, 2, 3]);
+        AccessResolver.Resolve(PortalClaims.ToExternalIdentity(principal, "groups", "roles"), Mappings, Groups, [], [1, 2, 3], RoleClaimMapping.None);
 
     internal static ClaimsPrincipal Principal(params Claim[] claims) =>
         new(new ClaimsIdentity([new Claim("oid", "7f3c2a10-0000-4000-8000-000000000001"), new Claim("name", "Overage User"), .. claims], "test"));

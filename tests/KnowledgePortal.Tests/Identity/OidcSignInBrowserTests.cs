@@ -14,6 +14,7 @@ public abstract class OidcPortalFixture : IAsyncLifetime
 {
     public const string ClientId = "knowledge-portal-test";
     public const string ClientSecret = "oidc-test-secret-5be1c0";
+    public const string MappedAdminRole = "kp-portal-admins";
 
     public TestDb Db { get; private set; } = null!;
     public OidcTestServer Oidc { get; private set; } = null!;
@@ -45,6 +46,8 @@ public abstract class OidcPortalFixture : IAsyncLifetime
             ["Authentication__Oidc__ClientId"] = ClientId,
             ["Authentication__Oidc__ClientSecret"] = ClientSecret,
             ["Authentication__Oidc__RequireHttpsMetadata"] = "false",
+            // Only this role value makes a portal admin; a role merely called "Admin" must not.
+            ["Authentication__AdminRoles__0"] = MappedAdminRole,
         });
         // The portal's port is known only now: register its callback with the provider.
         await Oidc.ConfigureAsync(new { redirectUris = new[] { Portal.BaseUrl + "/signin-oidc" } });
@@ -122,7 +125,8 @@ public sealed class OidcSignInBrowserTests(IdTokenClaimsPortal fixture) : IClass
         Assert.Contains(groups["HR"], user.GroupIds);
         Assert.Contains(groups["Staff"], user.GroupIds);
         Assert.DoesNotContain(groups["Engineering"], user.GroupIds);
-        Assert.Contains("KnowledgeManager", user.Roles);
+        // "KnowledgeManager" from the provider is not in Authentication:KnowledgeManagerRoles: it grants nothing.
+        Assert.Equal(["Reader"], user.Roles);
 
         var audit = await db.AuditEvents.Where(e => e.Action == "sign-in" && e.TargetId == subject).ToListAsync();
         var row = Assert.Single(audit);
@@ -134,6 +138,41 @@ public sealed class OidcSignInBrowserTests(IdTokenClaimsPortal fixture) : IClass
         Assert.False(details.RootElement.GetProperty("problem").GetBoolean());
 
         Assert.DoesNotContain(OidcPortalFixture.ClientSecret, fixture.Portal.Log);
+    }
+
+    [Fact]
+    public async Task OidcSignIn_BareAdminRoleAndForgedKpRoleClaim_NotAnAdmin()
+    {
+        await fixture.Oidc.ConfigureAsync(new
+        {
+            user = new { sub = "oidc-user-fakeadmin-0004", name = "Not An Admin", preferred_username = "fake.admin", groups = new[] { "Staff" }, roles = new[] { "Admin", "KnowledgeManager" } },
+            // The portal's own role claim, sent by the provider: it must be dropped, not believed.
+            idTokenExtra = new Dictionary<string, object> { ["kp_role"] = new[] { "Admin", "KnowledgeManager" } },
+        });
+
+        var (page, _) = await fixture.SignInAsync();
+        await page.GotoAsync("/admin/groups");
+        await page.WaitForURLAsync(u => u.Contains("/account/denied", StringComparison.Ordinal));
+        var export = await page.Context.APIRequest.GetAsync("/admin/audit.csv", new() { MaxRedirects = 0 });
+        Assert.Equal(302, export.Status);
+        Assert.Contains("/account/denied", export.Headers["location"]);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task OidcSignIn_RoleListedInAdminRoles_IsAnAdmin()
+    {
+        await fixture.Oidc.ConfigureAsync(new
+        {
+            user = new { sub = "oidc-user-realadmin-0005", name = "Real Admin", preferred_username = "real.admin", groups = new[] { "Staff" }, roles = new[] { OidcPortalFixture.MappedAdminRole } },
+            idTokenExtra = new { },
+        });
+
+        var (page, _) = await fixture.SignInAsync();
+        await page.GotoAsync("/admin/groups");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
+        Assert.EndsWith("/admin/groups", page.Url);
+        await page.Context.CloseAsync();
     }
 
     [Fact]
@@ -184,7 +223,7 @@ public sealed class OidcUserInfoSignInBrowserTests(UserInfoClaimsPortal fixture)
         const string subject = "oidc-user-eng-0003";
         await fixture.Oidc.ConfigureAsync(new
         {
-            user = new { sub = subject, name = "Kato Ren (engineer)", preferred_username = "kato.ren", groups = new[] { "Staff", "Engineering" }, roles = new[] { "Admin" } },
+            user = new { sub = subject, name = "Kato Ren (engineer)", preferred_username = "kato.ren", groups = new[] { "Staff", "Engineering" }, roles = new[] { OidcPortalFixture.MappedAdminRole } },
         });
 
         var (page, _) = await fixture.SignInAsync();
