@@ -78,6 +78,8 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine(mode == SignInMode.Development
         ? $"KnowledgePortal is ready. Sign in at {urls} as one of the demo users: staff, hr, km or admin (Development sign-in, no password)."
         : $"KnowledgePortal is ready at {urls} (sign-in: {mode}).");
+    if (app.Services.GetRequiredService<EmbeddingClearance>().Rule(app.Services.GetRequiredService<KnowledgePortal.Core.Ingestion.EmbeddingModelInfo>().ModelId) is { } rule)
+        Console.WriteLine(rule);
 });
 
 try

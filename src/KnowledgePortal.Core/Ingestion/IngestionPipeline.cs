@@ -25,6 +25,7 @@ public sealed class IngestionPipeline(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     EmbeddingModelInfo model,
+    EmbeddingClearance clearance,
     ITokenCounter tokens,
     IOptions<IngestionOptions> options,
     ILogger<IngestionPipeline> logger)
@@ -132,6 +133,15 @@ public sealed class IngestionPipeline(
         var job = await db.IngestionJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
         if (job.CompletedStep is "embed" or "persist") return true;
         await SetStatusAsync(job, DocumentStatus.Embedding, ct);
+        var label = await db.Documents.Where(d => d.Id == job.DocumentId).Select(d => d.Collection!.Sensitivity).SingleAsync(ct);
+        if (!clearance.Allows(label))
+        {
+            // Above the embedder's clearance: keyword search only; the text is never sent (persist checks again).
+            logger.LogInformation("Document {DocumentId} is {Label}, above the embedder's clearance ({Clearance}): indexed for keyword search only",
+                job.DocumentId, label, clearance.MaxSensitivity);
+            await db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.CompletedStep, "embed"), ct);
+            return true;
+        }
         while (true)
         {
             if (await IsCancelled(jobId, ct)) return false;
@@ -180,14 +190,17 @@ public sealed class IngestionPipeline(
                                 heading_path, token_count, content_hash, allowed_group_ids, sensitivity, embedding, embedding_model,
                                 embedding_dimension, search_vector, created_at)
             SELECT d.id, {0}, d.collection_id, p.ordinal, p.text, p.context, p.page, p.slide, p.sheet, p.cell_range,
-                   p.heading_path, p.token_count, p.content_hash, {{AclUpdater.AllowedGroupsSqlFragment}}, col.sensitivity, p.embedding,
-                   p.embedding_model, p.embedding_dimension, to_tsvector('simple', p.index_text), now()
+                   p.heading_path, p.token_count, p.content_hash, {{AclUpdater.AllowedGroupsSqlFragment}}, col.sensitivity,
+                   -- a label raised above the embedder's clearance since the embed step: keep no vector of it
+                   CASE WHEN col.sensitivity <= {3} THEN p.embedding END,
+                   CASE WHEN col.sensitivity <= {3} THEN p.embedding_model END,
+                   CASE WHEN col.sensitivity <= {3} THEN p.embedding_dimension END, to_tsvector('simple', p.index_text), now()
             FROM pending_chunks p
             JOIN documents d ON d.id = {1}
             JOIN collections col ON col.id = d.collection_id
             WHERE p.job_id = {2}
             ORDER BY p.ordinal
-            """, [job.DocumentVersionId, document.Id, jobId], ct);
+            """, [job.DocumentVersionId, document.Id, jobId, (int)clearance.MaxSensitivity], ct);
 
         document.CurrentVersionId = job.DocumentVersionId;
         document.Status = DocumentStatus.Ready;

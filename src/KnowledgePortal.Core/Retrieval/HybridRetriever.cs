@@ -3,6 +3,7 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Ingestion.Embedding;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public sealed class HybridRetriever(
     NpgsqlDataSource dataSource,
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     EmbeddingModelInfo model,
+    EmbeddingClearance clearance,
     IOptions<RetrievalOptions> options,
     IMemoryCache cache)
 {
@@ -40,12 +42,20 @@ public sealed class HybridRetriever(
 
         var expansions = request.Expansions ?? [];
         var embedText = expansions.Count == 0 ? request.Query : request.Query + " " + string.Join(" ", expansions);
-        var queryVector = (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
         var termGroups = SearchText.ToTsQueryGroups(request.Query, expansions);
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var (vectorHits, exact, visible) = await VectorStepAsync(conn, user.GroupIds, request.CollectionIds, queryVector, ct);
+        // A question that may be about a collection above the embedder's clearance is not sent to it: keyword search only.
+        var keywordOnly = await ScopeAboveClearanceAsync(conn, user.GroupIds, request.CollectionIds, ct);
+        List<(long Id, double Distance)> vectorHits = [];
+        var exact = false;
+        var visible = 0;
+        if (!keywordOnly)
+        {
+            var queryVector = (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
+            (vectorHits, exact, visible) = await VectorStepAsync(conn, user.GroupIds, request.CollectionIds, queryVector, ct);
+        }
         var keywordHits = termGroups.Count == 0 ? []
             : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, termGroups, o.KeywordCandidates, ct);
 
@@ -61,7 +71,27 @@ public sealed class HybridRetriever(
             return hit.KeywordRank is not null || hit.Similarity >= o.MinVectorSimilarity;
         }).ToList();
         return new RetrievalResult(relevant, relevant.Count > 0,
-            new RetrievalDiagnostics(exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count, sw.Elapsed.TotalMilliseconds));
+            new RetrievalDiagnostics(keywordOnly ? KeywordOnlyPath : exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count, sw.Elapsed.TotalMilliseconds));
+    }
+
+    /// <summary>Vector path reported when the embedder may not receive the question (see <see cref="EmbeddingClearance"/>).</summary>
+    public const string KeywordOnlyPath = "keyword-only";
+
+    /// <summary>
+    /// True when the user could read, within the requested collections, a collection labelled above the embedder's
+    /// clearance. Decided on collections (cheap, and a superset of the chunks: documents only narrow access).
+    /// </summary>
+    private async Task<bool> ScopeAboveClearanceAsync(NpgsqlConnection conn, int[] groups, IReadOnlyList<int>? collections, CancellationToken ct)
+    {
+        if (clearance.IsUnrestricted) return false;
+        var filter = collections is { Count: > 0 } ? "AND c.id = ANY(@collections)" : "";
+        await using var cmd = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM collections c WHERE c.sensitivity > @max " + filter
+            + " AND EXISTS (SELECT 1 FROM collection_access ca WHERE ca.collection_id = c.id AND ca.group_id = ANY(@groups)))", conn);
+        cmd.Parameters.AddWithValue("max", (int)clearance.MaxSensitivity);
+        cmd.Parameters.AddWithValue("groups", groups);
+        if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>
@@ -97,9 +127,10 @@ public sealed class HybridRetriever(
         bool forceExact = false, int? candidates = null, CancellationToken ct = default)
     {
         if (user.GroupIds.Length == 0 || string.IsNullOrWhiteSpace(query)) return ([], "none");
-        var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await ScopeAboveClearanceAsync(conn, user.GroupIds, null, ct)) return ([], KeywordOnlyPath);
+        var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         var (hits, exact, _) = await VectorStepAsync(conn, user.GroupIds, null, queryVector, ct, forceExact, candidates);
         await tx.CommitAsync(ct);
         return (hits.Select(h => h.Id).ToList(), exact ? "exact" : "hnsw-iterative");

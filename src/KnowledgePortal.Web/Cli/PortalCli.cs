@@ -81,6 +81,9 @@ public static partial class PortalCli
     private static async Task<int> WorkerAsync(IHost host)
     {
         Console.Error.WriteLine("Ingestion worker running; Ctrl-C to stop.");
+        if (host.Services.GetRequiredService<KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance>()
+                .Rule(host.Services.GetRequiredService<KnowledgePortal.Core.Ingestion.EmbeddingModelInfo>().ModelId) is { } rule)
+            Console.Error.WriteLine(rule);
         await host.RunAsync();
         return 0;
     }

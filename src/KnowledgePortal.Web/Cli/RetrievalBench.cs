@@ -44,7 +44,7 @@ public static class RetrievalBench
                                     "(a portal running its re-embedding worker on this database would start rewriting the scratch chunks).");
 
         // The retriever under test, on the built-in model whatever is configured: the synthetic vectors are kp-hash vectors.
-        var retriever = new HybridRetriever(dataSource, new HashingEmbeddingGenerator(), HnswIndex.Model, options,
+        var retriever = new HybridRetriever(dataSource, new HashingEmbeddingGenerator(), HnswIndex.Model, EmbeddingClearance.InProcess, options,
             services.GetRequiredService<IMemoryCache>());
         var o = options.Value;
         var vocabulary = new Vocabulary(Seed, BenchCommand.IntOption(a, "topics", 200, 0, 5000));

@@ -35,6 +35,8 @@ public static class PortalServices
             .Validate(o => o.Provider is EmbeddingProvider.Builtin or EmbeddingProvider.Onnx || !string.IsNullOrWhiteSpace(o.Model),
                 "Embedding:Model is required for OpenAI, AzureOpenAI and OpenAICompatible embedding providers")
             .Validate(o => ProviderKeys.IsAllowedSetting(o.ApiKeySetting), "Embedding:ApiKeySetting " + ProviderKeys.SettingRule);
+        services.AddSingleton<IValidateOptions<EmbeddingOptions>, EmbeddingClearance.Validator>();
+        services.AddSingleton(sp => EmbeddingClearance.From(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value));
 
         services.AddSingleton<ITokenCounter, TiktokenCounter>();
         services.AddHttpClient("embeddings").AddHttpMessageHandler(sp => new RetryingHttpHandler(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.MaxRetries));

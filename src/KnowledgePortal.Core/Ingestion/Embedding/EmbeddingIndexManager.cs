@@ -19,6 +19,7 @@ public sealed class EmbeddingIndexManager(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     EmbeddingModelInfo model,
+    EmbeddingClearance clearance,
     ILogger<EmbeddingIndexManager> logger)
 {
     public async Task EnsureIndexAsync(CancellationToken ct = default)
@@ -39,7 +40,8 @@ public sealed class EmbeddingIndexManager(
     public async Task<int> ReembedBatchAsync(int batchSize, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var batch = await db.Chunks.Where(c => c.EmbeddingModel != model.ModelId || c.EmbeddingModel == null)
+        // Chunks above the embedder's clearance stay keyword-only: their text is never sent.
+        var batch = await db.Chunks.Where(c => (c.EmbeddingModel != model.ModelId || c.EmbeddingModel == null) && c.Sensitivity <= clearance.MaxSensitivity)
             .OrderBy(c => c.Id).Take(batchSize).Select(c => new { c.Id, c.Context, c.Text }).ToListAsync(ct);
         if (batch.Count == 0) return 0;
         var vectors = await embedder.GenerateAsync(batch.Select(b => IngestionPipeline.EmbeddingText(b.Context, b.Text)).ToList(), cancellationToken: ct);
@@ -69,8 +71,9 @@ public sealed class EmbeddingIndexManager(
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) names.Add(r.GetString(0));
         if (names.Count == 0) return;
-        await using var any = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM chunks WHERE embedding_model IS DISTINCT FROM @m)");
+        await using var any = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM chunks WHERE embedding_model IS DISTINCT FROM @m AND sensitivity <= @max)");
         any.Parameters.AddWithValue("m", model.ModelId);
+        any.Parameters.AddWithValue("max", (int)clearance.MaxSensitivity);
         if ((bool)(await any.ExecuteScalarAsync(ct))!) return;
         foreach (var name in names)
         {

@@ -55,6 +55,12 @@ public sealed class EmbeddingOptions
     /// <summary>Timeout of a single HTTP attempt, in seconds.</summary>
     public int TimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Where an HTTP embedding server runs; unset counts as Cloud (an OpenAI-compatible server may be anywhere).</summary>
+    public Domain.ProviderLocation? Location { get; set; }
+
+    /// <summary>Highest label whose text may be sent to the embedder; unset: Internal for cloud, Secret on premises.</summary>
+    public Domain.SensitivityLabel? MaxSensitivity { get; set; }
+
     /// <summary>Setting that holds the API key: Providers:Keys:NAME or KP_PROVIDER_KEY_NAME only (<see cref="Access.ProviderKeys.SettingPrefixes"/>).</summary>
     public string? ApiKeySetting { get; set; }
 

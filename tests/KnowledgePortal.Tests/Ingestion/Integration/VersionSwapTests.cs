@@ -40,7 +40,7 @@ public class VersionSwapTests : IAsyncLifetime
         var gate = new GatedEmbedder(_services.Get<IEmbeddingGenerator<string, Embedding<float>>>());
         var worker = new IngestionWorker(
             _services.Get<IDbContextFactory<PortalDbContext>>(),
-            new IngestionPipeline(_services.Get<IDbContextFactory<PortalDbContext>>(), gate, _services.Get<EmbeddingModelInfo>(),
+            new IngestionPipeline(_services.Get<IDbContextFactory<PortalDbContext>>(), gate, _services.Get<EmbeddingModelInfo>(), _services.Get<KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance>(),
                 _services.Get<ITokenCounter>(), _services.Get<IOptions<IngestionOptions>>(), NullLogger<IngestionPipeline>.Instance),
             _services.Get<IOptions<IngestionOptions>>(),
             NullLogger<IngestionWorker>.Instance);
