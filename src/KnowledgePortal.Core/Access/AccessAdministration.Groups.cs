@@ -74,6 +74,9 @@ public sealed partial class AccessAdministration
             var restrictedCollections = await db.Documents
                 .Where(d => d.RestrictedToGroupIds != null && d.RestrictedToGroupIds.Contains(id))
                 .Select(d => d.CollectionId).Distinct().ToListAsync(ct);
+            // Same lock order as grant changes and the ingestion persist: collections, then documents.
+            foreach (var collectionId in grants.Select(g => g.CollectionId).Concat(restrictedCollections).Distinct().Order())
+                await db.Database.ExecuteSqlAsync($"SELECT id FROM collections WHERE id = {collectionId} FOR UPDATE", ct);
             var restrictedDocuments = await db.Database.ExecuteSqlAsync(
                 $"UPDATE documents SET restricted_to_group_ids = array_remove(restricted_to_group_ids, {id}) WHERE {id} = ANY(restricted_to_group_ids)", ct);
             var budgets = await db.Budgets.Where(b => b.GroupId == id).ExecuteDeleteAsync(ct);

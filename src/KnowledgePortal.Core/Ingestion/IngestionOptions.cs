@@ -27,6 +27,8 @@ public sealed class IngestionOptions
     /// <summary>A job whose worker stopped renewing its lease this long ago is taken over (crash recovery).</summary>
     [Range(1, 3600)] public int LeaseSeconds { get; set; } = 120;
     [Range(1, 20)] public int MaxAttempts { get; set; } = 3;
+    /// <summary>How often worker processes look for (and repair) chunks whose ACL or label drifted from their rules.</summary>
+    [Range(1, 1440)] public int AclReconcileMinutes { get; set; } = 15;
 
     public ExtractionLimits ToLimits() => new()
     {

@@ -31,6 +31,9 @@ public sealed class IngestionPipeline(
     ILogger<IngestionPipeline> logger)
 {
     public static readonly string[] Steps = ["extract", "chunk", "embed", "persist"];
+
+    /// <summary>Tests pause the persist here (chunks inserted, transaction open) to race it against access changes.</summary>
+    internal Func<Task>? PauseAfterChunksInsertedForTests { get; set; }
     private const int EmbedBatch = 64;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -180,7 +183,10 @@ public sealed class IngestionPipeline(
         var job = await db.IngestionJobs.SingleAsync(j => j.Id == jobId, ct);
         if (job.Status == JobStatus.Succeeded) return;
         var document = await db.Documents.SingleAsync(d => d.Id == job.DocumentId, ct);
-        // Lock the document row: two versions finishing at once persist one after the other.
+        // The collection row first (shared): a grant or label change holds it FOR UPDATE while it recomputes chunk ACLs,
+        // so it either finishes before the chunks below read the grants, or waits and then recomputes them too. Lock
+        // order everywhere is collection, then document. Then the document row: two versions persist one after the other.
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM collections WHERE id = {document.CollectionId} FOR SHARE", ct);
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM documents WHERE id = {document.Id} FOR UPDATE", ct);
         if (job.CancelRequested) { await tx.RollbackAsync(ct); await CancelAsync(jobId, ct); return; }
 
@@ -201,6 +207,7 @@ public sealed class IngestionPipeline(
             WHERE p.job_id = {2}
             ORDER BY p.ordinal
             """, [job.DocumentVersionId, document.Id, jobId, (int)clearance.MaxSensitivity], ct);
+        if (PauseAfterChunksInsertedForTests is { } pause) await pause();
 
         document.CurrentVersionId = job.DocumentVersionId;
         document.Status = DocumentStatus.Ready;

@@ -22,7 +22,7 @@ namespace KnowledgePortal.Web.Cli;
 /// </summary>
 public static partial class PortalCli
 {
-    private static readonly HashSet<string> Commands = ["import", "search", "ask", "eval", "lab", "bench", "worker", "seed", "migrate"];
+    private static readonly HashSet<string> Commands = ["import", "search", "ask", "eval", "lab", "bench", "worker", "seed", "migrate", "reconcile"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -62,6 +62,7 @@ public static partial class PortalCli
                 "bench" => await BenchCommand.RunAsync(host.Services, parsed),
                 "worker" => await WorkerAsync(host),
                 "seed" => await SeedAsync(host.Services),
+                "reconcile" => await ReconcileAsync(host.Services, parsed),
                 "migrate" => 0,
                 _ => 2,
             };
@@ -86,6 +87,22 @@ public static partial class PortalCli
             Console.Error.WriteLine(rule);
         await host.RunAsync();
         return 0;
+    }
+
+    /// <summary>`reconcile [--repair] [--json]`: chunks whose ACL or label drifted from their rules; exit 1 when some remain.</summary>
+    private static async Task<int> ReconcileAsync(IServiceProvider services, CliArgs a)
+    {
+        var reconciler = services.GetRequiredService<AclReconciler>();
+        var repair = a.Has("repair");
+        var drift = repair ? await reconciler.RepairAsync() : await reconciler.FindDriftAsync();
+        if (a.Has("json"))
+            Console.WriteLine(JsonSerializer.Serialize(new { drift, repaired = repair && drift.Count > 0 }, PortalApi.Json));
+        else if (drift.Count == 0)
+            Console.WriteLine("No drift: every chunk's readable groups and label match its document's rules.");
+        else
+            foreach (var d in drift)
+                Console.WriteLine($"{d.Collection}: {d.Chunks} chunks {(repair ? "repaired" : "differ from their rules (run with --repair)")}");
+        return drift.Count > 0 && !repair ? 1 : 0;
     }
 
     private static async Task<int> SeedAsync(IServiceProvider services)
@@ -217,7 +234,7 @@ public sealed class CliArgs
     public List<string> Positional { get; } = [];
     public string[] HostArgs { get; private set; } = [];
 
-    private static readonly HashSet<string> Flags = ["json", "no-wait", "verbose", "exact"];
+    private static readonly HashSet<string> Flags = ["json", "no-wait", "verbose", "exact", "repair"];
 
     public static CliArgs Parse(string[] args)
     {

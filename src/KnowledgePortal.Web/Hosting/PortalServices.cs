@@ -66,10 +66,14 @@ public static class PortalServices
         services.AddSingleton<DocumentCommands>();
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<IngestionWorker>();
+        services.AddSingleton<AclReconciler>();
         if (runWorker)
         {
             services.AddHostedService(sp => sp.GetRequiredService<IngestionWorker>());
             services.AddHostedService<ReembedWorker>();
+            services.AddHostedService(sp => new AclReconcileWorker(sp.GetRequiredService<AclReconciler>(),
+                sp.GetRequiredService<ILogger<AclReconcileWorker>>(),
+                TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.AclReconcileMinutes)));
         }
 
         services.AddMemoryCache();

@@ -21,6 +21,34 @@ public class PortalCliTests(AnsweringFixture fixture) : IClassFixture<AnsweringF
     ];
 
     [Fact]
+    public async Task Reconcile_ChunkAclDrifted_ReportsExitOneThenRepairs()
+    {
+        var cs = fixture.Services.Db.ConnectionString;
+        await using (var db = fixture.Services.Db.CreateContext())
+        {
+            var id = await db.Chunks.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync();
+            Assert.Equal(1, await db.Database.ExecuteSqlAsync($"UPDATE chunks SET allowed_group_ids = array_append(allowed_group_ids, 999999) WHERE id = {id}"));
+        }
+
+        var (found, foundOut, foundErr) = await PortalProcess.RunCliAsync(cs, "reconcile", "--json");
+        Assert.True(found == 1, foundErr + foundOut);
+        using (var json = JsonDocument.Parse(foundOut))
+        {
+            var drift = Assert.Single(json.RootElement.GetProperty("drift").EnumerateArray());
+            Assert.Equal(1, drift.GetProperty("chunks").GetInt32());
+            Assert.False(json.RootElement.GetProperty("repaired").GetBoolean());
+        }
+
+        var (repaired, repairedOut, repairedErr) = await PortalProcess.RunCliAsync(cs, "reconcile", "--repair", "--json");
+        Assert.True(repaired == 0, repairedErr);
+        using (var json = JsonDocument.Parse(repairedOut)) Assert.True(json.RootElement.GetProperty("repaired").GetBoolean());
+
+        var (clean, cleanOut, _) = await PortalProcess.RunCliAsync(cs, "reconcile");
+        Assert.Equal(0, clean);
+        Assert.Contains("No drift", cleanOut);
+    }
+
+    [Fact]
     public async Task Eval_SmallSet_PrintsRecallMrrAnswerMatchRefusalAndTimingsAsJson()
     {
         var file = Path.Combine(Path.GetTempPath(), $"kp-eval-{Guid.NewGuid():N}.jsonl");
