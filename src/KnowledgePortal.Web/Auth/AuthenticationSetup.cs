@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Tokens;
 
@@ -51,6 +52,7 @@ public static class AuthenticationSetup
             // API callers get status codes, not sign-in pages.
             o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+            o.Events.OnValidatePrincipal = SessionRevalidation.ValidateAsync;
         }
 
         static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
@@ -112,7 +114,8 @@ public static class AuthenticationSetup
                         o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
                         o.MapInboundClaims = false;
                         o.GetClaimsFromUserInfoEndpoint = true;
-                        o.SaveTokens = false;
+                        // The access token stays in the (encrypted) cookie to re-read groups from userinfo.
+                        o.SaveTokens = true;
                         o.Scope.Clear();
                         foreach (var scope in oidc.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)) o.Scope.Add(scope);
                         o.TokenValidationParameters = new TokenValidationParameters
@@ -157,6 +160,8 @@ public static class AuthenticationSetup
                 p.RequireAuthenticatedUser();
             });
         services.AddCascadingAuthenticationState();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingPortalAuthenticationStateProvider>();
         return builder;
     }
 
@@ -195,7 +200,10 @@ public static class AuthenticationSetup
         {
             if (previous is not null) await previous(context);
             if (context.Principal is not null)
+            {
+                SessionRevalidation.Stamp(context.Principal, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
                 await context.HttpContext.RequestServices.GetRequiredService<SignInRecorder>().RecordAsync(context.Principal, method);
+            }
         };
     }
 

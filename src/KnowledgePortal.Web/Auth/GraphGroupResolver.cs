@@ -119,6 +119,48 @@ public sealed class GraphGroupResolver(HttpClient http, IMemoryCache cache, Grap
         }
     }
 
+    /// <summary>
+    /// Session revalidation: whether the account is still enabled and its current security groups, read fresh from
+    /// Graph (no cache). Null when it is disabled or cannot be read: the caller ends the session. App roles keep their
+    /// sign-in values (null roles), since they change with the app's role assignments, not the directory's groups.
+    /// </summary>
+    public async Task<(string[] Groups, string[]? Roles)?> RereadGroupsAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    {
+        var objectId = principal.FindFirst(GroupOverage.ObjectIdClaimType)?.Value ?? principal.FindFirst("oid")?.Value;
+        if (string.IsNullOrWhiteSpace(objectId) || string.IsNullOrWhiteSpace(settings.ClientSecret) || string.IsNullOrWhiteSpace(settings.ClientId))
+        {
+            logger.LogWarning("Groups of {ObjectId} could not be re-read: no object id, or no AzureAd:ClientId/ClientSecret for Microsoft Graph; signing out",
+                objectId ?? "(unknown)");
+            return null;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.Timeout);
+        try
+        {
+            var token = await GetAppTokenAsync(timeout.Token);
+            var baseUri = new Uri(settings.BaseUrl.TrimEnd('/') + "/");
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, $"v1.0/users/{Uri.EscapeDataString(objectId)}?$select=accountEnabled"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode) throw new GraphException($"users/{{id}} answered HTTP {(int)response.StatusCode}");
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+            if (!json.RootElement.TryGetProperty("accountEnabled", out var enabled) || enabled.ValueKind != JsonValueKind.True)
+            {
+                logger.LogWarning("User {ObjectId} is disabled in the directory; signing out", objectId);
+                return null;
+            }
+            var groups = await ReadMembershipsAsync(objectId, timeout.Token);
+            if (settings.CacheDuration > TimeSpan.Zero) cache.Set(GroupsCacheKey(objectId), groups, settings.CacheDuration);
+            return (groups, null);
+        }
+        catch (Exception ex) when (ex is GraphException or HttpRequestException or JsonException or OperationCanceledException or UriFormatException or InvalidOperationException)
+        {
+            if (ex is OperationCanceledException && ct.IsCancellationRequested) throw;
+            logger.LogWarning("Groups of {ObjectId} could not be re-read from Microsoft Graph ({Error}); signing out", objectId, ex.GetType().Name);
+            return null;
+        }
+    }
+
     private void AddGroups(ClaimsIdentity identity, IEnumerable<string> groups)
     {
         var existing = identity.FindAll(settings.GroupsClaim).Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -19,6 +19,12 @@ public sealed class AuthenticationOptions
     /// besides ASPNETCORE_ENVIRONMENT=Development and a loopback-only binding.
     /// </summary>
     public SignInMode? Mode { get; set; }
+    /// <summary>
+    /// Groups (and roles) are re-read from the identity provider at least this often: Microsoft Graph for Entra ID, the
+    /// userinfo endpoint for OIDC. A failed re-read ends the session. Open pages follow within 1.5 times this.
+    /// </summary>
+    [Range(0.01, 1440)] public double RevalidateMinutes { get; set; } = 5;
+    public TimeSpan RevalidateInterval => TimeSpan.FromMinutes(RevalidateMinutes);
     /// <summary>Claim carrying group ids or names (Entra: "groups").</summary>
     [Required] public string GroupsClaim { get; set; } = "groups";
     /// <summary>Claim carrying app roles (Entra: "roles").</summary>

@@ -25,6 +25,7 @@ public abstract class OidcPortalFixture : IAsyncLifetime
     protected virtual string GroupsClaim => "groups";
     protected virtual string RolesClaim => "roles";
     protected virtual string ClaimsIn => "id_token";
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
@@ -48,7 +49,7 @@ public abstract class OidcPortalFixture : IAsyncLifetime
             ["Authentication__Oidc__RequireHttpsMetadata"] = "false",
             // Only this role value makes a portal admin; a role merely called "Admin" must not.
             ["Authentication__AdminRoles__0"] = MappedAdminRole,
-        });
+        }.Concat(ExtraSettings).ToDictionary());
         // The portal's port is known only now: register its callback with the provider.
         await Oidc.ConfigureAsync(new { redirectUris = new[] { Portal.BaseUrl + "/signin-oidc" } });
         (Playwright, Browser) = await Infrastructure.Browser.LaunchAsync();
@@ -239,5 +240,47 @@ public sealed class OidcUserInfoSignInBrowserTests(UserInfoClaimsPortal fixture)
         var user = await db.Users.SingleAsync(u => u.Subject == subject);
         Assert.Equal(new[] { groups["Staff"], groups["Engineering"] }.Order(), user.GroupIds.Order());
         Assert.Contains("Admin", user.Roles);
+    }
+}
+
+/// <summary>Groups re-read every 3 seconds (Authentication:RevalidateMinutes = 0.05), from userinfo.</summary>
+public sealed class RevalidatingPortal : OidcPortalFixture
+{
+    protected override string ClaimsIn => "both";
+    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Authentication__RevalidateMinutes"] = "0.05" };
+}
+
+public sealed class OidcRevalidationBrowserTests(RevalidatingPortal fixture) : IClassFixture<RevalidatingPortal>
+{
+    [Fact]
+    public async Task Revalidate_GroupRemovedAtProvider_HrUnreadableWithinBoundInOpenPageAndNextRequest()
+    {
+        const string subject = "oidc-user-leaver-0006";
+        var hr = new { sub = subject, name = "Leaving HR", preferred_username = "leaving.hr", groups = new[] { "HR", "Staff" } };
+        await fixture.Oidc.ConfigureAsync(new { user = hr, idTokenExtra = new { }, disabled = false });
+        var (page, _) = await fixture.SignInAsync();
+        Assert.Contains(DemoData.HrPolicies, await OidcPortalFixture.VisibleCollectionsAsync(page));
+
+        // HR membership ends at the provider. The open page (its circuit) ends its signed-in state within 1.5 × 3 s.
+        await fixture.Oidc.ConfigureAsync(new { user = hr with { groups = new[] { "Staff" } } });
+        await page.WaitForURLAsync(u => u.Contains("/account/signin", StringComparison.Ordinal), new() { Timeout = 20_000 });
+
+        // The next request re-reads the groups from userinfo: HR policies are gone, the handbook stays.
+        await page.GotoAsync("/documents");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
+        var names = await OidcPortalFixture.VisibleCollectionsAsync(page);
+        Assert.DoesNotContain(DemoData.HrPolicies, names);
+        Assert.Contains(DemoData.Handbook, names);
+        var search = await page.Context.APIRequest.GetAsync("/api/search?q=" + Uri.EscapeDataString("salary band"));
+        Assert.Equal(200, search.Status);
+        Assert.DoesNotContain(DemoData.HrPolicies, await search.TextAsync());
+
+        // The account is disabled: the next re-read fails and the session ends (fail closed).
+        await fixture.Oidc.ConfigureAsync(new { disabled = true });
+        await Task.Delay(3500);
+        var refused = await page.Context.APIRequest.GetAsync("/api/search?q=handbook", new() { MaxRedirects = 0 });
+        Assert.Equal(401, refused.Status);
+        await fixture.Oidc.ConfigureAsync(new { disabled = false });
+        await page.Context.CloseAsync();
     }
 }

@@ -82,3 +82,31 @@ public sealed class RoleMappingTests
         Assert.True(TenantPolicy.Allows(From("anything"), []));
     }
 }
+
+public sealed class SessionRevalidationTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void IsFresh_StampWithinBound_TrueAfterBoundFalse()
+    {
+        var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([], "oidc"));
+        KnowledgePortal.Web.Auth.SessionRevalidation.Stamp(principal, Now);
+
+        Assert.True(KnowledgePortal.Web.Auth.SessionRevalidation.IsFresh(principal, Now.AddMinutes(4), TimeSpan.FromMinutes(5)));
+        Assert.False(KnowledgePortal.Web.Auth.SessionRevalidation.IsFresh(principal, Now.AddMinutes(6), TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void Stamp_ProviderSentItsOwnStamp_ReplacedNotBelieved()
+    {
+        var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(KnowledgePortal.Web.Auth.SessionRevalidation.StampClaim, "99999999999")], "oidc"));
+
+        KnowledgePortal.Web.Auth.SessionRevalidation.Stamp(principal, Now.AddHours(-1));
+
+        Assert.Single(principal.FindAll(KnowledgePortal.Web.Auth.SessionRevalidation.StampClaim));
+        Assert.False(KnowledgePortal.Web.Auth.SessionRevalidation.IsFresh(principal, Now, TimeSpan.FromMinutes(5)));
+        Assert.False(KnowledgePortal.Web.Auth.SessionRevalidation.IsFresh(new(new System.Security.Claims.ClaimsIdentity([], "oidc")), Now, TimeSpan.FromMinutes(5)));
+    }
+}

@@ -9,7 +9,8 @@
 //               "groups": ["HR"], "roles": ["KnowledgeManager"] },
 //     "groupsClaim": "groups", "rolesClaim": "roles",
 //     "claimsIn": "id_token" | "userinfo" | "both",
-//     "idTokenExtra": { "_claim_names": { "groups": "src1" } } }   (more ID token claims, as sent)
+//     "idTokenExtra": { "_claim_names": { "groups": "src1" } },   (more ID token claims, as sent)
+//     "disabled": true }   (the account is disabled: /authorize and /userinfo refuse it)
 // On start it prints one line `OIDC-READY {"issuer": "http://127.0.0.1:PORT"}` and then one line per request.
 // Each line written to its standard input is a JSON object merged into that configuration (say, the redirect URI
 // once the portal's port is known); it answers `OIDC-CONFIGURED`. It stops on SIGTERM/SIGINT or when its standard
@@ -111,6 +112,10 @@ const handler = service.requestHandler;
 const server = createServer((req, res) => {
   const url = new URL(req.url, issuer.url);
   log(`${req.method} ${url.pathname}`);
+  // A disabled account: the provider refuses it everywhere a user is involved.
+  if (config.disabled && (url.pathname === '/userinfo' || url.pathname === '/authorize')) {
+    return reject(res, url.pathname === '/userinfo' ? 401 : 403, 'access_denied', 'the account is disabled');
+  }
   if (req.method === 'GET' && url.pathname === '/authorize') {
     // What the mock leaves out: only the registered client, its redirect URIs, the code flow and PKCE S256.
     const q = url.searchParams;

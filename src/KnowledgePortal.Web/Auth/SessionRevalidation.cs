@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePortal.Web.Auth;
+
+/// <summary>
+/// Group memberships from Entra ID / OIDC are re-read at least every Authentication:RevalidateMinutes, so a person
+/// removed from a group (or disabled) loses that access within the bound, not when the 8-hour cookie ends. The cookie
+/// is checked on each request; open Blazor circuits are ended once their principal is older than the bound.
+/// A failed re-read ends the session (fail closed): the person signs in again.
+/// </summary>
+public static class SessionRevalidation
+{
+    /// <summary>When the principal's groups were last read from the identity provider (Unix seconds); set only by the portal.</summary>
+    public const string StampClaim = "kp_groups_read_at";
+
+    public static void Stamp(ClaimsPrincipal principal, DateTimeOffset now)
+    {
+        foreach (var identity in principal.Identities)
+            foreach (var claim in identity.FindAll(StampClaim).ToList())
+                identity.TryRemoveClaim(claim);
+        (principal.Identities.FirstOrDefault(i => i.IsAuthenticated) ?? principal.Identities.First())
+            .AddClaim(new Claim(StampClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>True when the groups were read within <paramref name="bound"/>; a principal without a stamp is not fresh.</summary>
+    public static bool IsFresh(ClaimsPrincipal principal, DateTimeOffset now, TimeSpan bound) =>
+        principal.FindFirst(StampClaim)?.Value is { } v && long.TryParse(v, CultureInfo.InvariantCulture, out var seconds)
+        && now - DateTimeOffset.FromUnixTimeSeconds(seconds) <= bound;
+
+    /// <summary>Cookie OnValidatePrincipal: re-reads groups and roles when the stamp is older than the bound.</summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var options = services.GetRequiredService<IOptions<Hosting.AuthenticationOptions>>().Value;
+        if (options.Mode is not (Hosting.SignInMode.Oidc or Hosting.SignInMode.EntraId) || context.Principal is null) return;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (IsFresh(context.Principal, now, options.RevalidateInterval)) return;
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SessionRevalidation));
+        var fresh = options.Mode == Hosting.SignInMode.Oidc
+            ? await ReadFromUserInfoAsync(context, options, logger)
+            : await services.GetRequiredService<GraphGroupResolver>().RereadGroupsAsync(context.Principal, context.HttpContext.RequestAborted);
+        if (fresh is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+
+        var principal = context.Principal.Clone();
+        var identity = principal.Identities.FirstOrDefault(i => i.IsAuthenticated) ?? principal.Identities.First();
+        foreach (var claim in identity.FindAll(options.GroupsClaim).ToList()) identity.TryRemoveClaim(claim);
+        foreach (var g in fresh.Value.Groups) identity.AddClaim(new Claim(options.GroupsClaim, g));
+        if (fresh.Value.Roles is { } roles)
+        {
+            foreach (var claim in identity.FindAll(options.RolesClaim).ToList()) identity.TryRemoveClaim(claim);
+            foreach (var r in roles) identity.AddClaim(new Claim(options.RolesClaim, r));
+        }
+        Stamp(principal, now);
+        context.ReplacePrincipal(principal);
+        context.ShouldRenew = true;
+    }
+
+    /// <summary>The OIDC userinfo endpoint with the access token kept in the cookie; null when it refuses or fails.</summary>
+    private static async Task<(string[] Groups, string[]? Roles)?> ReadFromUserInfoAsync(CookieValidatePrincipalContext context,
+        Hosting.AuthenticationOptions options, ILogger logger)
+    {
+        var user = context.Principal?.FindFirst("sub")?.Value ?? "(unknown)";
+        var accessToken = context.Properties.GetTokenValue("access_token");
+        if (string.IsNullOrEmpty(accessToken))
+        {
+            logger.LogWarning("Groups of {User} could not be re-read: the session holds no access token; signing out", user);
+            return null;
+        }
+        try
+        {
+            var services = context.HttpContext.RequestServices;
+            var oidc = services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(OpenIdConnectDefaults.AuthenticationScheme);
+            var configuration = await oidc.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            using var request = new HttpRequestMessage(HttpMethod.Get, configuration.UserInfoEndpoint);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await oidc.Backchannel.SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Groups of {User} could not be re-read: userinfo answered HTTP {Status}; signing out", user, (int)response.StatusCode);
+                return null;
+            }
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+            if (json.RootElement.TryGetProperty("sub", out var sub) && sub.GetString() != context.Principal?.FindFirst("sub")?.Value)
+            {
+                logger.LogWarning("Groups of {User} could not be re-read: userinfo named another subject; signing out", user);
+                return null;
+            }
+            // A provider that releases roles only in the ID token leaves them as they were; groups must come from userinfo.
+            return (Values(json.RootElement, options.GroupsClaim), json.RootElement.TryGetProperty(options.RolesClaim, out _) ? Values(json.RootElement, options.RolesClaim) : null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException)
+        {
+            logger.LogWarning("Groups of {User} could not be re-read from userinfo ({Error}); signing out", user, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private static string[] Values(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var value) ? []
+        : value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(v => v.ToString()).Where(v => v.Length > 0).ToArray()
+        : value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? [value.ToString()]
+        : [];
+}
+
+/// <summary>
+/// Ends an open circuit's signed-in state once its principal's groups are older than the bound; the page then goes
+/// through sign-in again, where the cookie is revalidated. Checked every half bound.
+/// </summary>
+public sealed class RevalidatingPortalAuthenticationStateProvider(
+    ILoggerFactory loggerFactory, IOptions<Hosting.AuthenticationOptions> options, TimeProvider time)
+    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+{
+    protected override TimeSpan RevalidationInterval => options.Value.RevalidateInterval / 2;
+
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        Task.FromResult(options.Value.Mode is not (Hosting.SignInMode.Oidc or Hosting.SignInMode.EntraId)
+                        || SessionRevalidation.IsFresh(authenticationState.User, time.GetUtcNow(), options.Value.RevalidateInterval));
+}
