@@ -1139,6 +1139,74 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.ToTable("pending_chunks", (string)null);
                 });
 
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.PendingGrantChange", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.PrimitiveCollection<int[]>("BeforeGroupIds")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("before_group_ids");
+
+                    b.PrimitiveCollection<int[]>("BeforeLevels")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("before_levels");
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("decided_by");
+
+                    b.PrimitiveCollection<int[]>("GroupIds")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("group_ids");
+
+                    b.PrimitiveCollection<int[]>("Levels")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("levels");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("RequestedBySubject")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("requested_by_subject");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_grant_changes");
+
+                    b.HasIndex("CollectionId", "Status")
+                        .HasDatabaseName("ix_pending_grant_changes_collection_id_status");
+
+                    b.ToTable("pending_grant_changes", (string)null);
+                });
+
             modelBuilder.Entity("KnowledgePortal.Core.Domain.PortalGroup", b =>
                 {
                     b.Property<int>("Id")
@@ -1588,6 +1656,16 @@ namespace KnowledgePortal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_pending_chunks_ingestion_jobs_job_id");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.PendingGrantChange", b =>
+                {
+                    b.HasOne("KnowledgePortal.Core.Domain.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_grant_changes_collections_collection_id");
                 });
 
             modelBuilder.Entity("KnowledgePortal.Core.Domain.ChatMessage", b =>

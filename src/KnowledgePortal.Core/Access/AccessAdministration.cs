@@ -99,14 +99,16 @@ public sealed partial class AccessAdministration(
     }
 
     /// <summary>
-    /// Replaces the collection's grants. Any level gives read access; Manage also lets knowledge managers in the
-    /// group curate documents. Audited as "access-self-grant" when one of the acting admin's own groups gains
-    /// access it did not have, else "access-change"; the details hold the grants before and after.
+    /// Replaces the collection's grants; admins and the collection's managers may. Any level gives read access; Manage
+    /// also lets knowledge managers in the group curate documents. On a Confidential-or-above collection, a change that
+    /// gives one of the actor's own groups read access is only requested (<see cref="AdminErrors.PendingApproval"/>):
+    /// another manager of the collection approves it (<see cref="DecideGrantChangeAsync"/>). Audited as
+    /// "access-self-grant" when one of the actor's own groups gains access, else "access-change".
     /// </summary>
     public async Task<AdminResult> SetGrantsAsync(UserAccess actor, int collectionId,
         IReadOnlyList<(int GroupId, AccessLevel Level)> grants, CancellationToken ct = default)
     {
-        RequireAdmin(actor);
+        RequireAccessManager(actor, collectionId);
         if (grants.Select(g => g.GroupId).Distinct().Count() != grants.Count) return AdminResult.Fail(AdminErrors.DuplicateGroup);
         if (grants.Any(g => !Enum.IsDefined(g.Level))) return AdminResult.Fail(AdminErrors.InvalidValue);
 
@@ -122,18 +124,30 @@ public sealed partial class AccessAdministration(
             var after = grants.OrderBy(g => g.GroupId).ToList();
             if (before.SequenceEqual(after)) return AdminResult.Ok();
 
-            foreach (var existing in collection.Access.ToList())
-            {
-                var match = grants.FirstOrDefault(g => g.GroupId == existing.GroupId);
-                if (!wanted.Contains(existing.GroupId)) db.CollectionAccess.Remove(existing);
-                else existing.Level = match.Level;
-            }
-            foreach (var grant in grants.Where(g => collection.Access.All(a => a.GroupId != g.GroupId)))
-                db.CollectionAccess.Add(new CollectionAccess { CollectionId = collectionId, GroupId = grant.GroupId, Level = grant.Level });
-            await db.SaveChangesAsync(ct);
-            var chunksUpdated = await AclUpdater.RecomputeCollectionAsync(db, collectionId, ct);
-
             var gained = actor.GroupIds.Intersect(after.Select(a => a.GroupId)).Except(before.Select(b => b.GroupId)).ToList();
+            if (gained.Count > 0 && collection.Sensitivity >= SensitivityLabel.Confidential)
+            {
+                var request = new PendingGrantChange
+                {
+                    CollectionId = collectionId, RequestedBy = actor.UserName, RequestedBySubject = actor.UserId, RequestedAt = DateTimeOffset.UtcNow,
+                    GroupIds = [.. after.Select(a => a.GroupId)], Levels = [.. after.Select(a => (int)a.Level)],
+                    BeforeGroupIds = [.. before.Select(b => b.GroupId)], BeforeLevels = [.. before.Select(b => (int)b.Level)],
+                };
+                db.PendingGrantChanges.Add(request);
+                await db.SaveChangesAsync(ct);
+                AuditLog.Add(db, actor.UserName, "access-self-grant-requested", "collection", Id(collectionId), new
+                {
+                    collection = collection.Name, request = request.Id,
+                    before = await DescribeGrantsAsync(db, before, ct),
+                    after = await DescribeGrantsAsync(db, after, ct),
+                    selfGranted = await GroupNamesAsync(db, gained, ct),
+                });
+                await db.SaveChangesAsync(ct);
+                return AdminResult.Fail(AdminErrors.PendingApproval);
+            }
+
+            await ApplyGrantsAsync(db, collection, grants, ct);
+            var chunksUpdated = await AclUpdater.RecomputeCollectionAsync(db, collectionId, ct);
             AuditLog.Add(db, actor.UserName, gained.Count > 0 ? "access-self-grant" : "access-change", "collection", Id(collectionId), new
             {
                 collection = collection.Name,
@@ -145,6 +159,97 @@ public sealed partial class AccessAdministration(
             await db.SaveChangesAsync(ct);
             return AdminResult.Ok();
         }, AdminResult.Fail, ct);
+    }
+
+    /// <summary>
+    /// Approves or rejects a requested grant change. Only a manager of the collection other than the requester may;
+    /// an admin outside the collection's managing groups may not (that is the point). A request whose collection's
+    /// grants changed since it was made is marked stale instead of applied.
+    /// </summary>
+    public async Task<AdminResult> DecideGrantChangeAsync(UserAccess actor, int requestId, bool approve, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return await InTransactionAsync(async db =>
+        {
+            var request = await db.PendingGrantChanges.SingleOrDefaultAsync(r => r.Id == requestId, ct);
+            if (request is null || request.Status != PendingGrantStatus.Pending) return AdminResult.Fail(AdminErrors.NotFound);
+            if (!actor.IsKnowledgeManager || !actor.ManagedCollectionIds.Contains(request.CollectionId))
+                throw new UnauthorizedAccessException("Only a manager of this collection may approve access to it.");
+            if (request.RequestedBySubject == actor.UserId) return AdminResult.Fail(AdminErrors.OwnRequest);
+
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM collections WHERE id = {request.CollectionId} FOR UPDATE", ct);
+            var collection = await db.Collections.Include(c => c.Access).SingleAsync(c => c.Id == request.CollectionId, ct);
+            var before = collection.Access.Select(a => (a.GroupId, a.Level)).OrderBy(a => a.GroupId).ToList();
+            var requestedBefore = request.BeforeGroupIds.Zip(request.BeforeLevels, (g, l) => (g, (AccessLevel)l)).ToList();
+            var after = request.GroupIds.Zip(request.Levels, (g, l) => (GroupId: g, Level: (AccessLevel)l)).ToList();
+            request.DecidedBy = actor.UserName;
+            request.DecidedAt = DateTimeOffset.UtcNow;
+            var stale = approve && !before.SequenceEqual(requestedBefore);
+            request.Status = !approve ? PendingGrantStatus.Rejected : stale ? PendingGrantStatus.Stale : PendingGrantStatus.Approved;
+            var chunksUpdated = 0;
+            if (request.Status == PendingGrantStatus.Approved && await db.Groups.CountAsync(g => request.GroupIds.Contains(g.Id), ct) == request.GroupIds.Length)
+            {
+                await ApplyGrantsAsync(db, collection, after, ct);
+                chunksUpdated = await AclUpdater.RecomputeCollectionAsync(db, collection.Id, ct);
+            }
+            else if (request.Status == PendingGrantStatus.Approved) request.Status = PendingGrantStatus.Stale; // a group was deleted since
+            AuditLog.Add(db, actor.UserName, "access-self-grant-" + request.Status.ToString().ToLowerInvariant(), "collection", Id(collection.Id), new
+            {
+                collection = collection.Name, request = request.Id, requestedBy = request.RequestedBy,
+                before = await DescribeGrantsAsync(db, before, ct),
+                after = await DescribeGrantsAsync(db, after, ct),
+                chunksUpdated,
+            });
+            await db.SaveChangesAsync(ct);
+            return request.Status == PendingGrantStatus.Stale ? AdminResult.Fail(AdminErrors.RequestStale) : AdminResult.Ok();
+        }, AdminResult.Fail, ct);
+    }
+
+    /// <summary>Pending grant requests the actor may decide on: those of collections they manage, not their own.</summary>
+    public async Task<IReadOnlyList<GrantRequestView>> PendingGrantRequestsAsync(UserAccess actor, CancellationToken ct = default)
+    {
+        if (!actor.IsKnowledgeManager || actor.ManagedCollectionIds.Length == 0) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.PendingGrantChanges.AsNoTracking()
+            .Where(r => r.Status == PendingGrantStatus.Pending && actor.ManagedCollectionIds.Contains(r.CollectionId) && r.RequestedBySubject != actor.UserId)
+            .OrderBy(r => r.RequestedAt).ToListAsync(ct);
+        var names = await db.Groups.AsNoTracking().ToDictionaryAsync(g => g.Id, g => g.Name, ct);
+        var collections = await db.Collections.AsNoTracking().Where(c => rows.Select(r => r.CollectionId).Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return rows.Select(r => new GrantRequestView(r.Id, r.CollectionId, collections.GetValueOrDefault(r.CollectionId, "?"), r.RequestedBy, r.RequestedAt,
+            r.GroupIds.Zip(r.Levels, (g, l) => $"{names.GetValueOrDefault(g, "#" + g)} ({(AccessLevel)l})").ToList())).ToList();
+    }
+
+    /// <summary>Every grant change of a collection (applied, requested, decided), for its managers and admins.</summary>
+    public async Task<IReadOnlyList<AuditEvent>> GrantHistoryAsync(UserAccess actor, int collectionId, CancellationToken ct = default)
+    {
+        RequireAccessManager(actor, collectionId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var target = Id(collectionId);
+        return await db.AuditEvents.AsNoTracking()
+            .Where(e => e.TargetType == "collection" && e.TargetId == target && (e.Action == "access-change" || e.Action.StartsWith("access-self-grant")))
+            .OrderByDescending(e => e.Id).Take(200).ToListAsync(ct);
+    }
+
+    private static async Task ApplyGrantsAsync(PortalDbContext db, Collection collection, IReadOnlyList<(int GroupId, AccessLevel Level)> grants, CancellationToken ct)
+    {
+        var wanted = grants.Select(g => g.GroupId).ToList();
+        foreach (var existing in collection.Access.ToList())
+        {
+            var match = grants.FirstOrDefault(g => g.GroupId == existing.GroupId);
+            if (!wanted.Contains(existing.GroupId)) db.CollectionAccess.Remove(existing);
+            else existing.Level = match.Level;
+        }
+        foreach (var grant in grants.Where(g => collection.Access.All(a => a.GroupId != g.GroupId)))
+            db.CollectionAccess.Add(new CollectionAccess { CollectionId = collection.Id, GroupId = grant.GroupId, Level = grant.Level });
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Admins, and knowledge managers of this collection (HR managers decide who reads HR policies).</summary>
+    private static void RequireAccessManager(UserAccess actor, int collectionId)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsAdmin && !(actor.IsKnowledgeManager && actor.ManagedCollectionIds.Contains(collectionId)))
+            throw new UnauthorizedAccessException("Only administrators and this collection's managers may change who can read it.");
     }
 
     /// <summary>
@@ -203,7 +308,8 @@ public sealed partial class AccessAdministration(
         try
         {
             var result = await change(db);
-            if (result.Succeeded) await tx.CommitAsync(ct);
+            // A change saved as a request for approval commits too (the request is the change).
+            if (result.Succeeded || result.Error == AdminErrors.PendingApproval) await tx.CommitAsync(ct);
             return result;
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })

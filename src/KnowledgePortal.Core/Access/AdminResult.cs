@@ -37,4 +37,11 @@ public static class AdminErrors
     public const string InvalidProviderSettings = "InvalidProviderSettings";
     public const string ProviderIsDefault = "ProviderIsDefault";
     public const string ApiKeyRequired = "ApiKeyRequired";
+    /// <summary>Not an error: the change was saved as a request that another manager of the collection must approve.</summary>
+    public const string PendingApproval = "PendingApproval";
+    public const string OwnRequest = "OwnRequest";
+    public const string RequestStale = "RequestStale";
 }
+
+/// <summary>A grant change waiting for approval, as its approvers see it.</summary>
+public sealed record GrantRequestView(int Id, int CollectionId, string Collection, string RequestedBy, DateTimeOffset RequestedAt, IReadOnlyList<string> Grants);

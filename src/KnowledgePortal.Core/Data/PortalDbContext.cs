@@ -12,6 +12,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<PortalGroup> Groups => Set<PortalGroup>();
     public DbSet<GroupMapping> GroupMappings => Set<GroupMapping>();
     public DbSet<CollectionAccess> CollectionAccess => Set<CollectionAccess>();
+    public DbSet<PendingGrantChange> PendingGrantChanges => Set<PendingGrantChange>();
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
@@ -55,6 +56,12 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         {
             e.HasKey(x => new { x.CollectionId, x.GroupId });
             e.HasOne(x => x.Group).WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PendingGrantChange>(e =>
+        {
+            e.ToTable("pending_grant_changes");
+            e.HasOne<Collection>().WithMany().HasForeignKey(x => x.CollectionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.CollectionId, x.Status });
         });
         b.Entity<Document>(e =>
         {

@@ -42,6 +42,29 @@ public class CollectionAccess
     public PortalGroup? Group { get; set; }
 }
 
+/// <summary>
+/// A grant change on a Confidential-or-above collection that would give the requester (one of their groups) read
+/// access: it waits until another manager of that collection approves it. Grants are stored whole, with the grants
+/// they replace, so an approval never silently undoes a later change.
+/// </summary>
+public class PendingGrantChange
+{
+    public int Id { get; set; }
+    public int CollectionId { get; set; }
+    public string RequestedBy { get; set; } = "";
+    public string RequestedBySubject { get; set; } = "";
+    public DateTimeOffset RequestedAt { get; set; }
+    public int[] GroupIds { get; set; } = [];
+    public int[] Levels { get; set; } = [];
+    public int[] BeforeGroupIds { get; set; } = [];
+    public int[] BeforeLevels { get; set; } = [];
+    public PendingGrantStatus Status { get; set; }
+    public string? DecidedBy { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+}
+
+public enum PendingGrantStatus { Pending = 0, Approved = 1, Rejected = 2, Stale = 3 }
+
 public class Document
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
