@@ -243,11 +243,11 @@ public sealed class OidcUserInfoSignInBrowserTests(UserInfoClaimsPortal fixture)
     }
 }
 
-/// <summary>Groups re-read every 3 seconds (Authentication:RevalidateMinutes = 0.05), from userinfo.</summary>
+/// <summary>Groups re-read every 12 seconds (Authentication:RevalidateMinutes = 0.2; long enough for a sign-in under load), from userinfo.</summary>
 public sealed class RevalidatingPortal : OidcPortalFixture
 {
     protected override string ClaimsIn => "both";
-    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Authentication__RevalidateMinutes"] = "0.05" };
+    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Authentication__RevalidateMinutes"] = "0.2" };
 }
 
 public sealed class OidcRevalidationBrowserTests(RevalidatingPortal fixture) : IClassFixture<RevalidatingPortal>
@@ -261,9 +261,9 @@ public sealed class OidcRevalidationBrowserTests(RevalidatingPortal fixture) : I
         var (page, _) = await fixture.SignInAsync();
         Assert.Contains(DemoData.HrPolicies, await OidcPortalFixture.VisibleCollectionsAsync(page));
 
-        // HR membership ends at the provider. The open page (its circuit) ends its signed-in state within 1.5 × 3 s.
+        // HR membership ends at the provider. The open page (its circuit) ends its signed-in state within 1.5 × 12 s.
         await fixture.Oidc.ConfigureAsync(new { user = hr with { groups = new[] { "Staff" } } });
-        await page.WaitForURLAsync(u => u.Contains("/account/signin", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await page.WaitForURLAsync(u => u.Contains("/account/signin", StringComparison.Ordinal), new() { Timeout = 40_000 });
 
         // The next request re-reads the groups from userinfo: HR policies are gone, the handbook stays.
         await page.GotoAsync("/documents");
@@ -277,7 +277,7 @@ public sealed class OidcRevalidationBrowserTests(RevalidatingPortal fixture) : I
 
         // The account is disabled: the next re-read fails and the session ends (fail closed).
         await fixture.Oidc.ConfigureAsync(new { disabled = true });
-        await Task.Delay(3500);
+        await Task.Delay(13_000);
         var refused = await page.Context.APIRequest.GetAsync("/api/search?q=handbook", new() { MaxRedirects = 0 });
         Assert.Equal(401, refused.Status);
         await fixture.Oidc.ConfigureAsync(new { disabled = false });

@@ -13,6 +13,20 @@ public partial class ResourceStringTests
             .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
 
     [Fact]
+    public void StringsTsv_SourceOfTheResx_HoldsExactlyTheirStrings()
+    {
+        // scripts/resx.py regenerates the .resx from strings.tsv: a string edited only in a .resx is lost on the next run.
+        var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "src", "KnowledgePortal.Web", "Resources", "strings.tsv"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).ToDictionary(r => r[0], r => (En: r[1], Ja: r[2]));
+        var english = Load("SharedResource.resx");
+        var japanese = Load("SharedResource.ja.resx");
+
+        Assert.Equal(rows.Keys.Order(), english.Keys.Order());
+        Assert.All(english, e => Assert.Equal(rows[e.Key].En, e.Value));
+        Assert.All(japanese, j => Assert.Equal(rows[j.Key].Ja, j.Value));
+    }
+
+    [Fact]
     public void Resources_EveryString_FormatsWithoutErrorAndUsesTheSamePlaceholdersInJapanese()
     {
         var english = Load("SharedResource.resx");
