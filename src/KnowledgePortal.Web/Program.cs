@@ -57,7 +57,6 @@ app.UsePortalSecurityHeaders();
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
