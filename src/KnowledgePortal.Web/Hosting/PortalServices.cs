@@ -5,7 +5,6 @@ using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Retrieval;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -73,7 +72,7 @@ public static class PortalServices
         services.AddSingleton<HybridRetriever>();
         services.AddSingleton<SourceAccess>();
         services.AddSingleton<KnowledgePortal.Core.Library.DocumentLibrary>();
-        services.AddDataProtection().SetApplicationName("KnowledgePortal");
+        builder.AddPortalDataProtection();
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<AskService>();
         services.AddSingleton<ChatHistory>();

@@ -91,7 +91,8 @@ public class ForwardedHeadersTests
     public async Task Request_ProductionBehindProxy_HstsOnlyWhenTheTrustedProxySaysHttps(bool trusted, bool expectHsts)
     {
         await using var db = await TestDatabase.CreateAsync("fwdhsts");
-        var settings = ProductionSettings();
+        using var certificate = new TestCertificate();
+        var settings = ProductionSettings(certificate);
         if (trusted) settings["ForwardedHeaders__KnownNetworks__0"] = "127.0.0.0/8";
         await using var portal = await PortalProcess.StartAsync(db.ConnectionString, settings);
         using var http = new HttpClient { BaseAddress = new Uri(portal.BaseUrl) };
@@ -106,11 +107,13 @@ public class ForwardedHeadersTests
     }
 
     /// <summary>Production with OIDC sign-in (the provider is only contacted on a sign-in, which these tests never do).</summary>
-    internal static Dictionary<string, string> ProductionSettings() => new()
+    internal static Dictionary<string, string> ProductionSettings(TestCertificate? certificate)
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Authentication__Mode"] = "Oidc",
-        ["Authentication__Oidc__Authority"] = "https://idp.invalid/realms/test",
-        ["Authentication__Oidc__ClientId"] = "portal",
-    };
+        var settings = certificate?.Settings() ?? [];
+        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        settings["Authentication__Mode"] = "Oidc";
+        settings["Authentication__Oidc__Authority"] = "https://idp.invalid/realms/test";
+        settings["Authentication__Oidc__ClientId"] = "portal";
+        return settings;
+    }
 }
