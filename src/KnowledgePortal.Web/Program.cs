@@ -14,6 +14,7 @@ using Microsoft.Extensions.Options;
 if (PortalCli.IsCommand(args)) return await PortalCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPortalForwardedHeaders();
 builder.AddPortalDatabase();
 builder.AddPortalServices();
 builder.Services.AddPortalAdministration();
@@ -48,6 +49,7 @@ catch (AggregateException ex) when (OptionsExtensions.IsConfigurationError(ex))
 }
 
 var mode = app.Services.GetRequiredService<IOptions<KnowledgePortal.Web.Hosting.AuthenticationOptions>>().Value.Mode!.Value; // validated above
+app.UsePortalForwardedHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -57,7 +59,6 @@ app.UsePortalSecurityHeaders();
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();

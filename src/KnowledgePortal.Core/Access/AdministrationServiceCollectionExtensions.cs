@@ -13,7 +13,7 @@ public static class AdministrationServiceCollectionExtensions
     public static IServiceCollection AddPortalAdministration(this IServiceCollection services)
     {
         // One application name for every web and worker process, so a key protected by one is readable by the others
-        // (they must also share the key ring, e.g. a persisted key directory).
+        // (they share the key ring too: the web host keeps it in PostgreSQL, see DataProtectionSetup).
         services.AddDataProtection().SetApplicationName("KnowledgePortal");
         services.AddSingleton<AccessAdministration>();
         services.AddSingleton<ViewAsSearch>();

@@ -1,9 +1,10 @@
 using KnowledgePortal.Core.Domain;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Core.Data;
 
-public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>Dimension of the built-in embedder; its HNSW index is created by the initial migration.</summary>
     public const int DefaultEmbeddingDimension = 384;
@@ -33,6 +34,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<LabQuestionSet> LabQuestionSets => Set<LabQuestionSet>();
     public DbSet<LabRun> LabRuns => Set<LabRun>();
     public DbSet<LabResult> LabResults => Set<LabResult>();
+    /// <summary>The Data Protection key ring shared by every portal process; each key's XML is certificate-encrypted.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {

@@ -4,8 +4,11 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Auth;
+using KnowledgePortal.Web.Components.Shared;
 using KnowledgePortal.Web.Hosting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Web.Api;
@@ -38,43 +41,26 @@ public static class PortalApi
         // JSON bodies and GETs only: cross-site forms cannot send them with our SameSite cookie, so no antiforgery token is needed.
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Api).DisableAntiforgery().WithTags("KnowledgePortal");
 
-        api.MapGet("/search", async (HttpContext http, HybridRetriever retriever, string q, int? top, [FromQuery(Name = "collection")] int[]? collections) =>
+        api.MapGet("/search", async (HttpContext http, HybridRetriever retriever, UserRateLimiter budget, IStringLocalizer<SharedResource> L, string q, int? top, [FromQuery(Name = "collection")] int[]? collections) =>
         {
             var user = await AccessAsync(http);
+            if (!budget.TryAsk(user)) return BudgetSpent(http, L);
             var result = await retriever.SearchAsync(user, new SearchRequest(q, null, collections, Math.Clamp(top ?? 10, 1, 50)), http.RequestAborted);
             return Results.Ok(new { answerable = result.Answerable, results = result.Passages.Select(ToDto) });
-        }).WithName("Search").RequireRateLimiting(PortalServices.AskRateLimit);
+        }).WithName("Search").Produces(StatusCodes.Status429TooManyRequests);
 
-        api.MapPost("/ask", async (HttpContext http, AskService ask, AskRequestDto body) =>
-        {
-            var user = await AccessAsync(http);
-            http.Response.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-store";
-            await foreach (var e in ask.AskAsync(user, new AskRequest(body.Question, body.SessionId, body.Provider, body.CollectionIds), http.RequestAborted))
-            {
-                var (name, payload) = e switch
-                {
-                    AskStarted s => ("started", (object)new { s.SessionId, s.Provider, s.Route, s.Notice }),
-                    AskDelta d => ("delta", new { d.Text }),
-                    AskCompleted c => ("completed", new
-                    {
-                        c.SessionId, c.MessageId, c.Answer, c.Provider, c.Model, c.Route, c.Answered, c.Usage, c.Notice,
-                        Citations = c.Citations.Select(x => new { x.Number, Source = ToDto(x.Passage) }),
-                    }),
-                    AskFailed f => ("failed", new { f.Message }),
-                    _ => ("unknown", new { }),
-                };
-                await http.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(payload, Json)}\n\n", http.RequestAborted);
-                await http.Response.Body.FlushAsync(http.RequestAborted);
-            }
-        }).WithName("Ask").RequireRateLimiting(PortalServices.AskRateLimit);
+        api.MapPost("/ask", AskAsync).WithName("Ask")
+            .Accepts<AskRequestDto>("application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces(StatusCodes.Status400BadRequest).Produces(StatusCodes.Status413PayloadTooLarge).Produces(StatusCodes.Status429TooManyRequests);
 
         api.MapGet("/sessions", async (HttpContext http, ChatHistory history) =>
             Results.Ok(await history.ListAsync(await AccessAsync(http), http.RequestAborted))).WithName("ListSessions");
 
         api.MapGet("/sessions/{id:guid}", async (HttpContext http, ChatHistory history, Guid id) =>
             await history.LoadAsync(await AccessAsync(http), id, http.RequestAborted) is { } messages
-                ? Results.Ok(messages.Select(m => new { m.Id, m.Role, m.Content, m.Provider, m.Route, m.At, m.Hidden,
+                ? Results.Ok(messages.Select(m => new { m.Id, m.Role, m.Content,
+                    Html = m.Role == "assistant" ? SafeHtml(m.Content, m.Citations) : null, m.Provider, m.Route, m.At, m.Hidden,
                     Citations = m.Citations.Select(c => new { c.Number, Source = ToDto(c.Passage) }) }))
                 : Results.NotFound()).WithName("GetSession");
 
@@ -104,5 +90,82 @@ public static class PortalApi
         }).WithName("DownloadDocument");
 
         return app;
+    }
+
+    /// <summary>A question is a few sentences; the cap keeps one request from tying up memory and the model prompt.</summary>
+    public const int MaxAskBodyBytes = 32 * 1024;
+
+    private static async Task<IResult> AskAsync(HttpContext http, AskService ask, UserRateLimiter budget, IStringLocalizer<SharedResource> L)
+    {
+        var (body, error) = await ReadJsonAsync<AskRequestDto>(http, MaxAskBodyBytes);
+        if (error is not null) return error;
+        var user = await AccessAsync(http);
+        if (!budget.TryAsk(user)) return BudgetSpent(http, L);
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-store";
+        await foreach (var e in ask.AskAsync(user, new AskRequest(body!.Question, body.SessionId, body.Provider, body.CollectionIds), http.RequestAborted))
+        {
+            var (name, payload) = e switch
+            {
+                AskStarted s => ("started", (object)new { s.SessionId, s.Provider, s.Route, s.Notice }),
+                AskDelta d => ("delta", new { d.Text }),
+                AskCompleted c => ("completed", new
+                {
+                    c.SessionId, c.MessageId, c.Answer, Html = SafeHtml(c.Answer, c.Citations), c.Provider, c.Model, c.Route, c.Answered, c.Usage, c.Notice,
+                    Citations = c.Citations.Select(x => new { x.Number, Source = ToDto(x.Passage) }),
+                }),
+                AskFailed f => ("failed", new { f.Message }),
+                _ => ("unknown", new { }),
+            };
+            await http.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(payload, Json)}\n\n", http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+        }
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// The answer exactly as the chat page renders it (<see cref="AnswerMarkdown.ToSafeHtml"/>): no images, no links but
+    /// the citations, which point to /api/sources/{chunkId}. Model Markdown is attacker-influenced (documents can carry
+    /// prompt injection), so callers render this, never <c>answer</c>.
+    /// </summary>
+    public static string SafeHtml(string answer, IEnumerable<AnswerCitation> citations)
+    {
+        var byNumber = citations.GroupBy(c => c.Number).ToDictionary(g => g.Key, g => g.First().Passage.ChunkId);
+        return AnswerMarkdown.ToSafeHtml(answer, n => byNumber.TryGetValue(n, out var chunkId) ? $"/api/sources/{chunkId}" : null);
+    }
+
+    private static IResult BudgetSpent(HttpContext http, IStringLocalizer<SharedResource> L)
+    {
+        http.Response.Headers.RetryAfter = "60";
+        return Results.Json(new { error = L["RateLimited"].Value }, Json, statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
+    /// <summary>
+    /// Reads a JSON body of at most <paramref name="maxBytes"/>: a declared or streamed larger body is a 413 with a JSON
+    /// error (model binding would turn it into an empty 400 or a logged I/O error), bad JSON a 400.
+    /// </summary>
+    private static async Task<(T? Body, IResult? Error)> ReadJsonAsync<T>(HttpContext http, int maxBytes) where T : class
+    {
+        IResult TooLarge() => Results.Json(new { error = $"The request body is larger than {maxBytes / 1024} KB." }, Json,
+            statusCode: StatusCodes.Status413PayloadTooLarge);
+
+        if (http.Request.ContentLength > maxBytes) return (null, TooLarge());
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
+        if (!http.Request.HasJsonContentType())
+            return (null, Results.Json(new { error = "Send the body as application/json." }, Json, statusCode: StatusCodes.Status415UnsupportedMediaType));
+        try
+        {
+            var body = await http.Request.ReadFromJsonAsync<T>(Json, http.RequestAborted);
+            return body is null ? (null, Results.BadRequest(new { error = "The request body is empty." })) : (body, null);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+        catch (JsonException)
+        {
+            return (null, Results.BadRequest(new { error = "The request body is not valid JSON." }));
+        }
     }
 }

@@ -15,10 +15,14 @@ public static class PortalClaims
         string? First(params string[] types) =>
             types.Select(t => user.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
-        var subject = First("http://schemas.microsoft.com/identity/claims/objectidentifier", "oid", ClaimTypes.NameIdentifier, "sub")
-                      ?? throw new InvalidOperationException("The sign-in token has no subject claim.");
-        var userName = First(UserName, "upn", ClaimTypes.Upn, ClaimTypes.Email, "email", ClaimTypes.Name, "name") ?? subject;
-        var displayName = First("name", ClaimTypes.Name) ?? userName;
+        // An application calling with its own (client credentials) token is attributed to, and budgeted by, its client id:
+        // it has no user name, and its service principal id differs per tenant while the client id names the app.
+        var appClientId = AppClientId(user);
+        var subject = appClientId is not null ? AppPrefix + appClientId
+            : First(GroupOverage.ObjectIdClaimType, "oid", ClaimTypes.NameIdentifier, "sub")
+              ?? throw new InvalidOperationException("The sign-in token has no subject claim.");
+        var userName = appClientId is not null ? subject : First(UserName, "upn", ClaimTypes.Upn, ClaimTypes.Email, "email", ClaimTypes.Name, "name") ?? subject;
+        var displayName = appClientId is not null ? $"Application {appClientId}" : First("name", ClaimTypes.Name) ?? userName;
         var groups = user.FindAll(groupsClaim).Select(c => c.Value).ToList();
         var roles = user.FindAll(rolesClaim).Concat(user.FindAll(ClaimTypes.Role)).Select(c => c.Value).Distinct().ToList();
 
@@ -29,6 +33,31 @@ public static class PortalClaims
             : null;
         return new ExternalIdentity(subject, userName, displayName, First(ClaimTypes.Email, "email"), groups, roles, problem);
     }
+
+    /// <summary>Prefix of the portal user id of an application (app-only token): "app:" + its client id.</summary>
+    public const string AppPrefix = "app:";
+
+    /// <summary>
+    /// The client id (<c>azp</c>, v1 <c>appid</c>) when the token is app-only (client credentials), else null. Entra marks
+    /// app-only tokens with <c>idtyp=app</c> (an optional claim); without it, an app-only token has no <c>scp</c> and its
+    /// <c>sub</c> equals its <c>oid</c> (a user's <c>sub</c> is pairwise and never equals the <c>oid</c>).
+    /// </summary>
+    public static string? AppClientId(ClaimsPrincipal user)
+    {
+        string? First(params string[] types) =>
+            types.Select(t => user.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+        var clientId = First("azp", "appid");
+        if (clientId is null) return null;
+        var idtyp = First("idtyp");
+        if (idtyp is not null) return string.Equals(idtyp, "app", StringComparison.OrdinalIgnoreCase) ? clientId : null;
+        var oid = First(GroupOverage.ObjectIdClaimType, "oid");
+        var sub = First("sub", ClaimTypes.NameIdentifier);
+        return First("scp", ScopeClaimType) is null && oid is not null && oid == sub ? clientId : null;
+    }
+
+    /// <summary>"scp" as ASP.NET Core maps it when inbound claim mapping is on.</summary>
+    private const string ScopeClaimType = "http://schemas.microsoft.com/identity/claims/scope";
 }
 
 public static class GroupOverage

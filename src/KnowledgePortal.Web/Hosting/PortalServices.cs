@@ -5,8 +5,6 @@ using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Retrieval;
-using KnowledgePortal.Web.Auth;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -80,7 +78,7 @@ public static class PortalServices
         services.AddSingleton<HybridRetriever>();
         services.AddSingleton<SourceAccess>();
         services.AddSingleton<KnowledgePortal.Core.Library.DocumentLibrary>();
-        services.AddDataProtection().SetApplicationName("KnowledgePortal");
+        builder.AddPortalDataProtection();
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<AskService>();
         services.AddSingleton<ChatHistory>();
@@ -94,22 +92,16 @@ public static class PortalServices
         var ingestion = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new();
         builder.AddPortalCore(runWorker: ingestion.RunWorkerInWebProcess);
         var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new();
-        builder.Services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(AskRateLimit, http => PerUser(http, portal.AskPerMinutePerUser));
-            o.AddPolicy(UploadRateLimit, http => PerUser(http, portal.UploadsPerMinutePerUser));
-        });
         builder.Services.AddSingleton(new UserRateLimiter(portal.AskPerMinutePerUser, portal.UploadsPerMinutePerUser));
         return builder;
     }
-
-    private static RateLimitPartition<string> PerUser(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(http.User.FindFirst(PortalClaims.UserName)?.Value ?? http.User.Identity?.Name ?? "anonymous",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) });
 }
 
-/// <summary>Per-user limits for Blazor event handlers, which do not pass through the HTTP rate-limiting middleware.</summary>
+/// <summary>
+/// The one per-user budget for questions and uploads, spent alike by the chat page (Blazor events never pass through
+/// HTTP middleware) and by /api/ask and /api/search, so a user cannot double it by switching between them. Keyed by
+/// <see cref="UserAccess.UserId"/>: the object id of a person, "app:" + client id of an application (app-only token).
+/// </summary>
 public sealed class UserRateLimiter(int asksPerMinute, int uploadsPerMinute)
 {
     private readonly PartitionedRateLimiter<string> _asks = PartitionedRateLimiter.Create<string, string>(user =>
@@ -117,6 +109,6 @@ public sealed class UserRateLimiter(int asksPerMinute, int uploadsPerMinute)
     private readonly PartitionedRateLimiter<string> _uploads = PartitionedRateLimiter.Create<string, string>(user =>
         RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions { PermitLimit = uploadsPerMinute, Window = TimeSpan.FromMinutes(1) }));
 
-    public bool TryAsk(string userId) => _asks.AttemptAcquire(userId).IsAcquired;
-    public bool TryUpload(string userId) => _uploads.AttemptAcquire(userId).IsAcquired;
+    public bool TryAsk(UserAccess user) => !string.IsNullOrEmpty(user.UserId) && _asks.AttemptAcquire(user.UserId).IsAcquired;
+    public bool TryUpload(UserAccess user) => !string.IsNullOrEmpty(user.UserId) && _uploads.AttemptAcquire(user.UserId).IsAcquired;
 }
