@@ -17,7 +17,7 @@ public class AppOnlyTokenTests
         : Token(("appid", clientId), ("oid", servicePrincipalId), ("sub", servicePrincipalId), ("roles", "Ask"));
 
     private static UserAccess Access(ClaimsPrincipal principal) =>
-        AccessResolver.Resolve(PortalClaims.ToExternalIdentity(principal, "groups", "roles"), [], [], [], []);
+        AccessResolver.Resolve(PortalClaims.ToExternalIdentity(principal, "groups", "roles"), [], [], [], [], RoleClaimMapping.None);
 
     [Theory]
     [InlineData(true)]
