@@ -13,7 +13,18 @@ public sealed class IngestionOptions
     [Range(1, 100_000)] public int MaxUncompressedMegabytes { get; set; } = 1024;
     [Range(2, 10_000)] public double MaxCompressionRatio { get; set; } = 100;
     [Range(1000, 1_000_000_000)] public long MaxExtractedCharacters { get; set; } = 20_000_000;
+    /// <summary>
+    /// Largest one PDF stream may inflate to. PdfPig holds a decoded stream in one array (briefly about three times that
+    /// while the array grows), so this bounds the working set per file; 256 MB holds a 600 dpi A4 colour scan (~100 MB)
+    /// with room. All streams of a file together are bounded by <see cref="MaxUncompressedMegabytes"/>.
+    /// </summary>
+    [Range(1, 2047)] public int MaxPdfStreamMegabytes { get; set; } = 256;
     [Range(1, 3600)] public int FileTimeoutSeconds { get; set; } = 120;
+    /// <summary>
+    /// Read PDF and Office files in a child process of this binary that is killed when <see cref="FileTimeoutSeconds"/>
+    /// runs out: PdfPig and the OpenXml SDK cannot be interrupted, and an abandoned thread would keep the CPU busy.
+    /// </summary>
+    public bool IsolateExtraction { get; set; } = true;
     public MacroPolicy MacroPolicy { get; set; } = MacroPolicy.IndexWithoutMacros;
     public bool OcrEnabled { get; set; }
     public string TesseractPath { get; set; } = "/usr/bin/tesseract";
@@ -35,6 +46,7 @@ public sealed class IngestionOptions
         MaxFileBytes = MaxFileMegabytes * 1024L * 1024,
         MaxZipEntries = MaxZipEntries,
         MaxUncompressedBytes = MaxUncompressedMegabytes * 1024L * 1024,
+        MaxPdfStreamBytes = MaxPdfStreamMegabytes * 1024L * 1024,
         MaxCompressionRatio = MaxCompressionRatio,
         MaxExtractedCharacters = MaxExtractedCharacters,
         Macros = MacroPolicy,

@@ -49,6 +49,7 @@ public sealed record ExtractionLimits
 {
     public long MaxFileBytes { get; init; } = 100L * 1024 * 1024;
     public int MaxZipEntries { get; init; } = 10_000;
+    /// <summary>Everything a file expands to: the parts of a zip, or all decoded streams of a PDF.</summary>
     public long MaxUncompressedBytes { get; init; } = 1024L * 1024 * 1024;
     public double MaxCompressionRatio { get; init; } = 100;
     /// <summary>Passed to OpenXmlPackage as MaxCharactersInPart.</summary>
@@ -56,6 +57,8 @@ public sealed record ExtractionLimits
     /// <summary>Upper bound on extracted characters for a whole file (guards amplification).</summary>
     public long MaxExtractedCharacters { get; init; } = 20_000_000;
     public int MaxPdfPages { get; init; } = 5_000;
+    /// <summary>What one PDF stream may decode to (checked before PdfPig inflates it, see PdfDecodeBudget).</summary>
+    public long MaxPdfStreamBytes { get; init; } = 256L * 1024 * 1024;
     public MacroPolicy Macros { get; init; } = MacroPolicy.IndexWithoutMacros;
     public bool OcrEnabled { get; init; }
     public string TesseractPath { get; init; } = "/usr/bin/tesseract";

@@ -62,8 +62,22 @@ internal static class PdfExtractor
 
     private static ExtractionResult ExtractCore(byte[] content, string detectedType, ExtractionSink sink)
     {
+        var budget = new PdfDecodeBudget(sink.Limits, sink.CancellationToken);
+        try
+        {
+            return ExtractPages(content, detectedType, sink, budget);
+        }
+        catch (Exception e) when (budget.Exceeded is { } exceeded && e != exceeded)
+        {
+            // PdfPig wrapped or replaced the budget's exception (or failed on the empty data it got instead).
+            throw exceeded;
+        }
+    }
+
+    private static ExtractionResult ExtractPages(byte[] content, string detectedType, ExtractionSink sink, PdfDecodeBudget budget)
+    {
         var ct = sink.CancellationToken;
-        var options = new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true, ClipPaths = false };
+        var options = new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true, ClipPaths = false, FilterProvider = budget };
         PdfDocument document;
         try
         {
@@ -76,6 +90,7 @@ internal static class PdfExtractor
 
         using (document)
         {
+            budget.ThrowIfExceeded();
             var pageCount = document.NumberOfPages;
             if (pageCount <= 0)
                 throw new ExtractionException(ExtractionFailure.Empty, "No text could be extracted from this file (the PDF has no pages).");
@@ -99,11 +114,13 @@ internal static class PdfExtractor
                 }
                 catch (Exception e) when (e is not (OperationCanceledException or ExtractionException or OutOfMemoryException))
                 {
+                    budget.ThrowIfExceeded();
                     brokenPages++;
                     sink.Warn($"page {number}: damaged, skipped");
                     continue;
                 }
 
+                budget.ThrowIfExceeded(); // PdfPig may have swallowed the budget's exception while reading the page
                 var letters = page.Letters;
                 var visible = 0;
                 var undecodable = 0;
@@ -143,6 +160,7 @@ internal static class PdfExtractor
                 foreach (var text in PageBlocks(page)) added |= sink.Add(text, new SourceLocator(Page: number));
                 if (added) textPages++;
             }
+            budget.ThrowIfExceeded();
 
             if (textPages == 0)
             {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Text;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 
@@ -12,11 +11,6 @@ public static class ZipGuard
 {
     internal const string CorruptMessage = "The file is damaged or truncated and cannot be opened.";
     private const long RatioCheckMinimumBytes = 1024 * 1024;
-    private const int XmlPrologueBytes = 4096;
-
-    private static readonly byte[] DoctypeUtf8 = "<!DOCTYPE"u8.ToArray();
-    private static readonly byte[] EntityUtf8 = "<!ENTITY"u8.ToArray();
-    private static readonly byte[] DoctypeUtf16 = Encoding.Unicode.GetBytes("<!DOCTYPE");
 
     /// <summary>Throws <see cref="ExtractionException"/> (ZipBomb, Malicious or Corrupt) when the archive is unsafe or unreadable.</summary>
     public static void Inspect(byte[] content, ExtractionLimits limits, CancellationToken ct = default)
@@ -68,12 +62,16 @@ public static class ZipGuard
                 var isXml = entry.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
                             || entry.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)
                             || entry.FullName.EndsWith(".vml", StringComparison.OrdinalIgnoreCase);
+                // Every byte of an XML part is sniffed, not a prologue: a DOCTYPE may follow a comment of any length.
+                var dtd = isXml ? new XmlDtdSniffer() : null;
                 long actual = 0;
                 using var stream = entry.Open();
                 int n;
                 while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
                 {
-                    if (isXml && actual < XmlPrologueBytes) CheckXmlPrologue(buffer.AsSpan(0, n), entry.FullName);
+                    if (dtd?.Feed(buffer.AsSpan(0, n)) == true)
+                        throw new ExtractionException(ExtractionFailure.Malicious,
+                            $"The part \"{Shorten(entry.FullName)}\" declares a DTD / external entities, which Office files never need; the file was not opened.");
                     actual += n;
                     actualTotal += n;
                     if (actual > entry.Length)
@@ -103,14 +101,6 @@ public static class ZipGuard
         if (malicious)
             throw new ExtractionException(ExtractionFailure.Malicious,
                 $"This file contains a part with an unsafe path (\"{Shorten(name)}\"), so it was not opened.");
-    }
-
-    private static void CheckXmlPrologue(ReadOnlySpan<byte> chunk, string name)
-    {
-        var window = chunk[..Math.Min(chunk.Length, XmlPrologueBytes)];
-        if (window.IndexOf(DoctypeUtf8) >= 0 || window.IndexOf(EntityUtf8) >= 0 || window.IndexOf(DoctypeUtf16) >= 0)
-            throw new ExtractionException(ExtractionFailure.Malicious,
-                $"The part \"{Shorten(name)}\" declares a DTD / external entities, which Office files never need; the file was not opened.");
     }
 
     private static string Shorten(string name) => name.Length <= 80 ? name : name[..77] + "...";
