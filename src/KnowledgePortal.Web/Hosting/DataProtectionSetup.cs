@@ -67,7 +67,18 @@ public static class DataProtectionSetup
                     .LogWarning("Data Protection keys are encrypted with a generated development certificate ({Path}); set DataProtection:CertificatePath outside Development",
                         certificates.Source));
         }
+        else
+        {
+            // Never write a key in the clear: a command that skips start-up validation fails here instead.
+            services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlEncryptor = new RefusingXmlEncryptor());
+        }
         return builder;
+    }
+
+    private sealed class RefusingXmlEncryptor : Microsoft.AspNetCore.DataProtection.XmlEncryption.IXmlEncryptor
+    {
+        public Microsoft.AspNetCore.DataProtection.XmlEncryption.EncryptedXmlInfo Encrypt(System.Xml.Linq.XElement plaintextElement) =>
+            throw new InvalidOperationException("DataProtection:CertificatePath is missing or unreadable: no Data Protection key is stored unencrypted.");
     }
 
     private static DataProtectionCertificates? Load(DataProtectionSettings s, IHostEnvironment environment)

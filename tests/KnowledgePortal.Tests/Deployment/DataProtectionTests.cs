@@ -30,6 +30,19 @@ public sealed class TestCertificate : IDisposable
         ["DataProtection__CertificatePassword"] = Password,
     };
 
+    /// <summary>
+    /// The settings plus a home folder of its own, as on a separate server: without it, processes of one account would
+    /// share the framework's default key folder (~/.aspnet/DataProtection-Keys) and prove nothing about the database.
+    /// </summary>
+    public Dictionary<string, string> SettingsOnOwnMachine(string machine)
+    {
+        var home = Directory.CreateDirectory(System.IO.Path.Combine(_dir, "home-" + machine)).FullName;
+        var settings = Settings();
+        settings["HOME"] = home;
+        settings["XDG_DATA_HOME"] = System.IO.Path.Combine(home, ".local", "share");
+        return settings;
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
 
@@ -71,8 +84,8 @@ public class DataProtectionTests
     {
         using var cert = new TestCertificate();
         await using var db = await TestDatabase.CreateAsync("dpshare");
-        await using var first = await PortalProcess.StartAsync(db.ConnectionString, cert.Settings());
-        await using var second = await PortalProcess.StartAsync(db.ConnectionString, cert.Settings());
+        await using var first = await PortalProcess.StartAsync(db.ConnectionString, cert.SettingsOnOwnMachine("a"));
+        await using var second = await PortalProcess.StartAsync(db.ConnectionString, cert.SettingsOnOwnMachine("b"));
 
         var (status, auth) = await SignInAcrossAsync(first, second); // antiforgery token of the first, checked by the second
 
@@ -98,12 +111,12 @@ public class DataProtectionTests
         using var other = new TestCertificate();
         await using var db = await TestDatabase.CreateAsync("dpother");
         string? auth;
-        await using (var first = await PortalProcess.StartAsync(db.ConnectionString, cert.Settings()))
+        await using (var first = await PortalProcess.StartAsync(db.ConnectionString, cert.SettingsOnOwnMachine("a")))
             (_, auth) = await SignInAcrossAsync(first, first);
         Assert.NotNull(auth);
 
         // Someone with the database (a dump, a backup) but without the certificate: the keys do not open.
-        await using var intruder = await PortalProcess.StartAsync(db.ConnectionString, other.Settings());
+        await using var intruder = await PortalProcess.StartAsync(db.ConnectionString, other.SettingsOnOwnMachine("b"));
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionsAsync(intruder, auth));
     }
 
