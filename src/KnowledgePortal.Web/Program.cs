@@ -1,6 +1,7 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Ingestion.Embedding;
+using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Web.Api;
@@ -11,6 +12,8 @@ using KnowledgePortal.Web.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
+// A child process reading one file for the ingestion worker (killed when its time is up); see IsolatedExtraction.
+if (args is [ExtractionHost.Command]) return await IsolatedExtraction.ServeAsync(Console.OpenStandardInput(), Console.OpenStandardOutput());
 if (PortalCli.IsCommand(args)) return await PortalCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);

@@ -28,7 +28,8 @@ public sealed class IngestionPipeline(
     EmbeddingClearance clearance,
     ITokenCounter tokens,
     IOptions<IngestionOptions> options,
-    ILogger<IngestionPipeline> logger)
+    ILogger<IngestionPipeline> logger,
+    ExtractionHost? extractionHost = null)
 {
     public static readonly string[] Steps = ["extract", "chunk", "embed", "persist"];
 
@@ -73,15 +74,19 @@ public sealed class IngestionPipeline(
         var version = await db.DocumentVersions.AsNoTracking().SingleAsync(v => v.Id == job.DocumentVersionId, ct);
         var content = await db.StoredFiles.Where(f => f.Id == version.StoredFileId).Select(f => f.Content).SingleAsync(ct);
 
-        // PdfPig and the OpenXml SDK cannot be interrupted, so a file that runs too long is abandoned on its thread.
+        // PdfPig and the OpenXml SDK cannot be interrupted: they run in a child process that is killed on timeout.
+        // Text formats (own code, observes the token) and the in-process fallback run on a thread abandoned on timeout.
+        var seconds = TimeSpan.FromSeconds(o.FileTimeoutSeconds);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(o.FileTimeoutSeconds));
+        timeout.CancelAfter(seconds);
         var limits = o.ToLimits();
         ExtractionResult result;
         try
         {
-            result = await Task.Run(() => DocumentExtractor.Extract(content, version.FileName, limits, timeout.Token), timeout.Token)
-                .WaitAsync(TimeSpan.FromSeconds(o.FileTimeoutSeconds), ct);
+            result = o.IsolateExtraction && extractionHost is not null && IsolatedExtraction.IsWorthIsolating(content)
+                ? await IsolatedExtraction.RunAsync(extractionHost, content, version.FileName, limits, seconds, ct)
+                : await Task.Run(() => DocumentExtractor.Extract(content, version.FileName, limits, timeout.Token), timeout.Token)
+                    .WaitAsync(seconds, ct);
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {

@@ -4,6 +4,7 @@ using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
+using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Core.Retrieval;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,8 @@ public static class PortalServices
         var services = builder.Services;
         services.AddValidatedOptions<IngestionOptions>(IngestionOptions.Section)
             .Validate(o => o.ChunkOverlapTokens < o.ChunkTokens, "Ingestion:ChunkOverlapTokens must be smaller than Ingestion:ChunkTokens");
+        // PDF and Office files are read by this binary started again as a child (Program.cs, `extract-file`).
+        if (ExtractionHost.ForEntryAssembly(typeof(Program).Assembly.Location) is { } extractionHost) services.AddSingleton(extractionHost);
         services.AddValidatedOptions<RetrievalOptions>(RetrievalOptions.Section);
         services.AddValidatedOptions<AnsweringOptions>(AnsweringOptions.Section)
             .Validate(o => o.Providers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Providers.Count,

@@ -36,17 +36,21 @@ public static class FileSniffer
     {
         ArgumentNullException.ThrowIfNull(content);
         var span = content.AsSpan();
-        if (span.StartsWith(ZipLocalHeader) || span.StartsWith(ZipEmptyArchive)) return new(DetectZip(content));
+        if (IsZip(span)) return new(DetectZip(content));
         if (span.StartsWith(OleHeader))
             return new(span.IndexOf(EncryptedPackageUtf16) >= 0 ? OleEncrypted : Ole);
-        // The PDF header may be preceded by junk; readers accept it within the first kilobyte.
-        if (span[..Math.Min(span.Length, 1024)].IndexOf(PdfHeader) >= 0) return new(Pdf);
+        if (IsPdf(span)) return new(Pdf);
 
         var family = TextFamilyFromExtension(fileName);
         if (family is null) return new(Unknown);
         var text = TextDecoding.TryDecode(content, out var encodingName);
         return text is null ? new(Unknown) : new(family, text, encodingName);
     }
+
+    internal static bool IsZip(ReadOnlySpan<byte> content) => content.StartsWith(ZipLocalHeader) || content.StartsWith(ZipEmptyArchive);
+
+    /// <summary>The PDF header may be preceded by junk; readers accept it within the first kilobyte.</summary>
+    internal static bool IsPdf(ReadOnlySpan<byte> content) => content[..Math.Min(content.Length, 1024)].IndexOf(PdfHeader) >= 0;
 
     internal static string? TextFamilyFromExtension(string? fileName)
     {
