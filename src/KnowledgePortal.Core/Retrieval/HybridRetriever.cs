@@ -44,18 +44,18 @@ public sealed class HybridRetriever(
         var embedText = expansions.Count == 0 ? request.Query : request.Query + " " + string.Join(" ", expansions);
         var termGroups = SearchText.ToTsQueryGroups(request.Query, expansions);
 
+        // A question that may be about a collection above the embedder's clearance is not sent to it: keyword search only.
+        // Embedding happens before a connection is taken, so a slow embedder never holds one.
+        var keywordOnly = await ScopeAboveClearanceAsync(user.GroupIds, request.CollectionIds, ct);
+        var queryVector = keywordOnly ? null : (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
+
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // A question that may be about a collection above the embedder's clearance is not sent to it: keyword search only.
-        var keywordOnly = await ScopeAboveClearanceAsync(conn, user.GroupIds, request.CollectionIds, ct);
         List<(long Id, double Distance)> vectorHits = [];
         var exact = false;
         var visible = 0;
-        if (!keywordOnly)
-        {
-            var queryVector = (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
+        if (queryVector is not null)
             (vectorHits, exact, visible) = await VectorStepAsync(conn, user.GroupIds, request.CollectionIds, queryVector, ct);
-        }
         var keywordHits = termGroups.Count == 0 ? []
             : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, termGroups, o.KeywordCandidates, ct);
 
@@ -81,13 +81,13 @@ public sealed class HybridRetriever(
     /// True when the user could read, within the requested collections, a collection labelled above the embedder's
     /// clearance. Decided on collections (cheap, and a superset of the chunks: documents only narrow access).
     /// </summary>
-    private async Task<bool> ScopeAboveClearanceAsync(NpgsqlConnection conn, int[] groups, IReadOnlyList<int>? collections, CancellationToken ct)
+    private async Task<bool> ScopeAboveClearanceAsync(int[] groups, IReadOnlyList<int>? collections, CancellationToken ct)
     {
         if (clearance.IsUnrestricted) return false;
         var filter = collections is { Count: > 0 } ? "AND c.id = ANY(@collections)" : "";
-        await using var cmd = new NpgsqlCommand(
+        await using var cmd = dataSource.CreateCommand(
             "SELECT EXISTS (SELECT 1 FROM collections c WHERE c.sensitivity > @max " + filter
-            + " AND EXISTS (SELECT 1 FROM collection_access ca WHERE ca.collection_id = c.id AND ca.group_id = ANY(@groups)))", conn);
+            + " AND EXISTS (SELECT 1 FROM collection_access ca WHERE ca.collection_id = c.id AND ca.group_id = ANY(@groups)))");
         cmd.Parameters.AddWithValue("max", (int)clearance.MaxSensitivity);
         cmd.Parameters.AddWithValue("groups", groups);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
@@ -127,10 +127,10 @@ public sealed class HybridRetriever(
         bool forceExact = false, int? candidates = null, CancellationToken ct = default)
     {
         if (user.GroupIds.Length == 0 || string.IsNullOrWhiteSpace(query)) return ([], "none");
+        if (await ScopeAboveClearanceAsync(user.GroupIds, null, ct)) return ([], KeywordOnlyPath);
+        var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (await ScopeAboveClearanceAsync(conn, user.GroupIds, null, ct)) return ([], KeywordOnlyPath);
-        var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
         var (hits, exact, _) = await VectorStepAsync(conn, user.GroupIds, null, queryVector, ct, forceExact, candidates);
         await tx.CommitAsync(ct);
         return (hits.Select(h => h.Id).ToList(), exact ? "exact" : "hnsw-iterative");

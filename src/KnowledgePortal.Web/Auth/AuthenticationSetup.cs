@@ -259,20 +259,21 @@ public static class AuthenticationSetup
 /// </summary>
 internal sealed class JsonValuesClaimAction(string claimType) : Microsoft.AspNetCore.Authentication.OAuth.Claims.ClaimAction(claimType, ClaimValueTypes.String)
 {
+    /// <summary>A claim as providers send it in userinfo: a string or number, or an array of them; empty values dropped.</summary>
+    public static string[] ClaimValues(System.Text.Json.JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var value) ? []
+        : value.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? value.EnumerateArray().Where(v => v.ValueKind is System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number)
+                .Select(v => v.ToString()).Where(v => v.Length > 0).ToArray()
+        : value.ValueKind is System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number && value.ToString() is { Length: > 0 } one ? [one]
+        : [];
+
     public override void Run(System.Text.Json.JsonElement userData, ClaimsIdentity identity, string issuer)
     {
-        if (!userData.TryGetProperty(ClaimType, out var value)) return;
-        IEnumerable<string?> values = value.ValueKind switch
-        {
-            System.Text.Json.JsonValueKind.Array => value.EnumerateArray()
-                .Where(v => v.ValueKind is System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number)
-                .Select(v => v.ToString()),
-            System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number => [value.ToString()],
-            _ => [],
-        };
+        var values = ClaimValues(userData, ClaimType);
         var existing = identity.FindAll(ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         foreach (var v in values)
-            if (!string.IsNullOrEmpty(v) && existing.Add(v))
+            if (existing.Add(v))
                 identity.AddClaim(new Claim(ClaimType, v, ValueType, issuer));
     }
 }

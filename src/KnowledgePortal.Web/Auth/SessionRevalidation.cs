@@ -103,7 +103,9 @@ public static class SessionRevalidation
                 return null;
             }
             // A provider that releases roles only in the ID token leaves them as they were; groups must come from userinfo.
-            return (Values(json.RootElement, options.GroupsClaim), json.RootElement.TryGetProperty(options.RolesClaim, out _) ? Values(json.RootElement, options.RolesClaim) : null);
+            var root = json.RootElement;
+            return (JsonValuesClaimAction.ClaimValues(root, options.GroupsClaim),
+                root.TryGetProperty(options.RolesClaim, out _) ? JsonValuesClaimAction.ClaimValues(root, options.RolesClaim) : null);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException)
         {
@@ -111,12 +113,6 @@ public static class SessionRevalidation
             return null;
         }
     }
-
-    private static string[] Values(JsonElement root, string name) =>
-        !root.TryGetProperty(name, out var value) ? []
-        : value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(v => v.ToString()).Where(v => v.Length > 0).ToArray()
-        : value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? [value.ToString()]
-        : [];
 }
 
 /// <summary>
