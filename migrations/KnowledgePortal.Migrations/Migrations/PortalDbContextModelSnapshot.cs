@@ -284,6 +284,14 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("slide");
 
+                    b.Property<int>("TermCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("term_count");
+
+                    b.Property<string>("TermFreqs")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("term_freqs");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("text")
@@ -384,6 +392,51 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasDatabaseName("ix_collection_access_group_id");
 
                     b.ToTable("collection_access", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.CollectionTermStats", b =>
+                {
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("Term")
+                        .HasColumnType("text")
+                        .HasColumnName("term");
+
+                    b.Property<int>("Df")
+                        .HasColumnType("integer")
+                        .HasColumnName("df");
+
+                    b.HasKey("CollectionId", "Term")
+                        .HasName("pk_collection_term_stats");
+
+                    b.HasIndex("Term", "CollectionId")
+                        .HasDatabaseName("ix_collection_term_stats_term_collection_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Term", "CollectionId"), new[] { "Df" });
+
+                    b.ToTable("collection_term_stats", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.CollectionTextStats", b =>
+                {
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<long>("Chunks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chunks");
+
+                    b.Property<long>("Terms")
+                        .HasColumnType("bigint")
+                        .HasColumnName("terms");
+
+                    b.HasKey("CollectionId")
+                        .HasName("pk_collection_text_stats");
+
+                    b.ToTable("collection_text_stats", (string)null);
                 });
 
             modelBuilder.Entity("KnowledgePortal.Core.Domain.Document", b =>
@@ -1079,6 +1132,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("context");
 
+                    b.Property<string>("ContextIndexText")
+                        .HasColumnType("text")
+                        .HasColumnName("context_index_text");
+
                     b.Property<Vector>("Embedding")
                         .HasColumnType("vector")
                         .HasColumnName("embedding");
@@ -1577,6 +1634,26 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasConstraintName("fk_collection_access_groups_group_id");
 
                     b.Navigation("Group");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.CollectionTermStats", b =>
+                {
+                    b.HasOne("KnowledgePortal.Core.Domain.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_collection_term_stats_collections_collection_id");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.CollectionTextStats", b =>
+                {
+                    b.HasOne("KnowledgePortal.Core.Domain.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_collection_text_stats_collections_collection_id");
                 });
 
             modelBuilder.Entity("KnowledgePortal.Core.Domain.Document", b =>

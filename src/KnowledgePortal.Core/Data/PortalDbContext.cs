@@ -19,6 +19,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
     public DbSet<Chunk> Chunks => Set<Chunk>();
     public DbSet<PendingChunk> PendingChunks => Set<PendingChunk>();
+    public DbSet<CollectionTextStats> CollectionTextStats => Set<CollectionTextStats>();
+    public DbSet<CollectionTermStats> CollectionTermStats => Set<CollectionTermStats>();
     public DbSet<IngestionJob> IngestionJobs => Set<IngestionJob>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
@@ -88,6 +90,21 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             e.HasIndex(x => x.AllowedGroupIds).HasMethod("gin");
             e.HasIndex(x => x.SearchVector).HasMethod("gin");
             e.HasIndex(x => x.EmbeddingModel);
+            e.Property(x => x.TermFreqs).HasColumnType("jsonb");
+        });
+        // BM25 statistics: written only by the triggers of migration Bm25Statistics.
+        b.Entity<CollectionTextStats>(e =>
+        {
+            e.ToTable("collection_text_stats");
+            e.HasKey(x => x.CollectionId);
+            e.HasOne<Collection>().WithMany().HasForeignKey(x => x.CollectionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CollectionTermStats>(e =>
+        {
+            e.ToTable("collection_term_stats");
+            e.HasKey(x => new { x.CollectionId, x.Term });
+            e.HasIndex(x => new { x.Term, x.CollectionId }).IncludeProperties(x => x.Df);
+            e.HasOne<Collection>().WithMany().HasForeignKey(x => x.CollectionId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<PendingChunk>(e =>
         {

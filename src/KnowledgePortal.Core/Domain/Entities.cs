@@ -137,9 +137,33 @@ public class Chunk
     public Vector? Embedding { get; set; }
     public string? EmbeddingModel { get; set; }
     public int? EmbeddingDimension { get; set; }
-    /// <summary>Set in SQL from <see cref="Retrieval.SearchText.ToIndexText"/> (CJK as bigrams).</summary>
+    /// <summary>
+    /// Set in SQL by <c>portal_search_vector(context, text)</c> from <see cref="Retrieval.SearchText.ToIndexText"/>
+    /// (CJK as bigrams, English stemmed by the <c>portal</c> text search configuration, the context as weight A).
+    /// </summary>
     public NpgsqlTypes.NpgsqlTsVector? SearchVector { get; set; }
+    /// <summary>BM25 term frequencies (jsonb lexeme → tf, a context occurrence counting twice), derived from
+    /// <see cref="SearchVector"/> by a trigger; never written by the application.</summary>
+    public string? TermFreqs { get; set; }
+    /// <summary>BM25 document length: the sum of <see cref="TermFreqs"/>, set by the same trigger.</summary>
+    public int TermCount { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>Per-collection BM25 totals, maintained by triggers on chunks (see docs/adr/0004-bm25-in-postgresql.md).</summary>
+public class CollectionTextStats
+{
+    public int CollectionId { get; set; }
+    public long Chunks { get; set; }
+    public long Terms { get; set; }
+}
+
+/// <summary>Per-collection document frequency of one lexeme, maintained by triggers on chunks.</summary>
+public class CollectionTermStats
+{
+    public int CollectionId { get; set; }
+    public required string Term { get; set; }
+    public int Df { get; set; }
 }
 
 public class IngestionJob
@@ -181,8 +205,10 @@ public class PendingChunk
     public string? HeadingPath { get; set; }
     public int TokenCount { get; set; }
     public required string ContentHash { get; set; }
-    /// <summary>Lexemes for the full-text column (CJK as bigrams), computed once at the chunk step.</summary>
+    /// <summary>Lexemes of the passage text for the full-text column (CJK as bigrams), computed once at the chunk step.</summary>
     public required string IndexText { get; set; }
+    /// <summary>Lexemes of the context (heading path, slide title, sheet name): a field weighted above the text.</summary>
+    public string? ContextIndexText { get; set; }
     public Vector? Embedding { get; set; }
     public string? EmbeddingModel { get; set; }
     public int? EmbeddingDimension { get; set; }

@@ -122,7 +122,8 @@ public sealed class IngestionPipeline(
             JobId = job.Id, Ordinal = d.Ordinal, Text = d.Text, Context = d.Context,
             Page = d.Locator.Page, Slide = d.Locator.Slide, Sheet = d.Locator.Sheet, CellRange = d.Locator.CellRange,
             HeadingPath = d.Locator.HeadingPath, TokenCount = d.TokenCount, ContentHash = d.ContentHash,
-            IndexText = SearchText.ToIndexText((d.Context is null ? "" : d.Context + "\n") + d.Text),
+            IndexText = SearchText.ToIndexText(d.Text),
+            ContextIndexText = d.Context is null ? null : SearchText.ToIndexText(d.Context),
         }));
         await db.SaveChangesAsync(ct);
         await db.IngestionJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
@@ -205,7 +206,7 @@ public sealed class IngestionPipeline(
                    -- a label raised above the embedder's clearance since the embed step: keep no vector of it
                    CASE WHEN col.sensitivity <= {3} THEN p.embedding END,
                    CASE WHEN col.sensitivity <= {3} THEN p.embedding_model END,
-                   CASE WHEN col.sensitivity <= {3} THEN p.embedding_dimension END, to_tsvector('simple', p.index_text), now()
+                   CASE WHEN col.sensitivity <= {3} THEN p.embedding_dimension END, portal_search_vector(p.context_index_text, p.index_text), now()
             FROM pending_chunks p
             JOIN documents d ON d.id = {1}
             JOIN collections col ON col.id = d.collection_id

@@ -5,7 +5,6 @@ using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -13,9 +12,17 @@ using Pgvector;
 
 namespace KnowledgePortal.Core.Retrieval;
 
-public sealed record SearchRequest(string Query, IReadOnlyList<string>? Expansions = null, IReadOnlyList<int>? CollectionIds = null, int? TopK = null);
+/// <param name="Mode">Which stages rank: both fused (the portal), or one alone (eval --compare).</param>
+/// <param name="Rerank">False skips the reranking stage (eval --compare shows it on and off).</param>
+public sealed record SearchRequest(string Query, IReadOnlyList<string>? Expansions = null, IReadOnlyList<int>? CollectionIds = null, int? TopK = null,
+    SearchMode Mode = SearchMode.Hybrid, bool Rerank = true);
 
-public sealed record RetrievalDiagnostics(string VectorPath, int VisibleChunksSeen, int VectorCandidates, int KeywordCandidates, double Milliseconds);
+public enum SearchMode { Hybrid, KeywordOnly, VectorOnly }
+
+/// <param name="QueryCoverage">Share of the question's idf matched by the best keyword passage (see <see cref="RelevanceGate"/>).</param>
+/// <param name="BestSimilarity">Cosine similarity of the nearest passage vector (0 without a vector step).</param>
+public sealed record RetrievalDiagnostics(string VectorPath, int VisibleChunksSeen, int VectorCandidates, int KeywordCandidates, double Milliseconds,
+    double QueryCoverage = 0, double BestSimilarity = 0);
 
 /// <param name="Answerable">False when nothing passed the relevance threshold: the answer must say the documents do not cover it.</param>
 public sealed record RetrievalResult(IReadOnlyList<RetrievedPassage> Passages, bool Answerable, RetrievalDiagnostics Diagnostics);
@@ -30,8 +37,7 @@ public sealed class HybridRetriever(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     EmbeddingModelInfo model,
     EmbeddingClearance clearance,
-    IOptions<RetrievalOptions> options,
-    IMemoryCache cache)
+    IOptions<RetrievalOptions> options)
 {
     public async Task<RetrievalResult> SearchAsync(UserAccess user, SearchRequest request, CancellationToken ct = default)
     {
@@ -42,11 +48,11 @@ public sealed class HybridRetriever(
 
         var expansions = request.Expansions ?? [];
         var embedText = expansions.Count == 0 ? request.Query : request.Query + " " + string.Join(" ", expansions);
-        var termGroups = SearchText.ToTsQueryGroups(request.Query, expansions);
+        var queryText = SearchText.ToQueryText(request.Query, expansions);
 
         // A question that may be about a collection above the embedder's clearance is not sent to it: keyword search only.
         // Embedding happens before a connection is taken, so a slow embedder never holds one.
-        var keywordOnly = await ScopeAboveClearanceAsync(user.GroupIds, request.CollectionIds, ct);
+        var keywordOnly = request.Mode == SearchMode.KeywordOnly || await ScopeAboveClearanceAsync(user.GroupIds, request.CollectionIds, ct);
         var queryVector = keywordOnly ? null : (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -56,8 +62,8 @@ public sealed class HybridRetriever(
         var visible = 0;
         if (queryVector is not null)
             (vectorHits, exact, visible) = await VectorStepAsync(conn, user.GroupIds, request.CollectionIds, queryVector, ct);
-        var keywordHits = termGroups.Count == 0 ? []
-            : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, termGroups, o.KeywordCandidates, ct);
+        var keywordHits = queryText is null || request.Mode == SearchMode.VectorOnly ? []
+            : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, queryText, o.KeywordCandidates, ct);
 
         var fused = Fuse(vectorHits, keywordHits, o);
         var top = fused.Take(request.TopK ?? o.TopK).ToList();
@@ -70,8 +76,11 @@ public sealed class HybridRetriever(
             var hit = top.First(t => t.ChunkId == p.ChunkId);
             return hit.KeywordRank is not null || hit.Similarity >= o.MinVectorSimilarity;
         }).ToList();
-        return new RetrievalResult(relevant, relevant.Count > 0,
-            new RetrievalDiagnostics(keywordOnly ? KeywordOnlyPath : exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count, sw.Elapsed.TotalMilliseconds));
+        var coverage = keywordHits.Count == 0 ? 0 : keywordHits.Max(h => h.Coverage);
+        var similarity = vectorHits.Count == 0 ? 0 : 1 - vectorHits.Min(h => h.Distance);
+        return new RetrievalResult(relevant, relevant.Count > 0 && RelevanceGate.Covers(coverage, similarity, o),
+            new RetrievalDiagnostics(keywordOnly ? KeywordOnlyPath : exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count,
+                sw.Elapsed.TotalMilliseconds, Math.Round(coverage, 4), Math.Round(similarity, 4)));
     }
 
     /// <summary>Vector path reported when the embedder may not receive the question (see <see cref="EmbeddingClearance"/>).</summary>
@@ -167,8 +176,8 @@ public sealed class HybridRetriever(
         return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct));
     }
 
-    private static string CollectionFilter(IReadOnlyList<int>? collections) =>
-        collections is { Count: > 0 } ? "AND collection_id = ANY(@collections)" : "";
+    private static string CollectionFilter(IReadOnlyList<int>? collections, string alias = "") =>
+        collections is { Count: > 0 } ? $"AND {alias}collection_id = ANY(@collections)" : "";
 
     /// <summary>
     /// The vector query. The model id and dimension are inlined (validated at start) so the planner can match the
@@ -205,88 +214,122 @@ public sealed class HybridRetriever(
     }
 
     /// <summary>
-    /// Keyword candidates ranked by the inverse document frequency of the matched query terms (a rare "G5" outweighs a
-    /// common "salary"), with ts_rank_cd as a tie-breaker. Frequencies are counted over the chunks this user may read
-    /// only, so what others' documents contain cannot shape this user's ranking.
+    /// BM25 keyword candidates, best first. Two statements, both carrying the user's access: the query's lexemes (stemmed
+    /// by the database like the index) with their idf from per-collection statistics summed over the collections this
+    /// user can read (so others' collections cannot shape the ranking), then Okapi BM25 over the readable chunks that
+    /// match any lexeme. <c>Coverage</c> is the share of the query's idf that the chunk matches (the relevance gate).
     /// </summary>
-    private async Task<List<(long Id, double Rank)>> KeywordCandidatesAsync(NpgsqlConnection conn, int[] groups,
-        IReadOnlyList<int>? collections, IReadOnlyList<string> termGroups, int n, CancellationToken ct)
+    internal async Task<List<KeywordHit>> KeywordCandidatesAsync(NpgsqlConnection conn, int[] groups,
+        IReadOnlyList<int>? collections, string queryText, int n, CancellationToken ct)
     {
-        var weights = await TermWeightsAsync(conn, groups, termGroups, ct);
-        var score = string.Join(" + ", termGroups.Select((_, i) => $"CASE WHEN search_vector @@ to_tsquery('simple', @t{i}) THEN @w{i} ELSE 0 END"));
+        var terms = await QueryTermsAsync(conn, groups, collections, queryText, ct);
+        if (terms.Terms.Count == 0) return [];
+        var o = options.Value;
         await using var cmd = new NpgsqlCommand($"""
-            SELECT id, ({score}) + 0.1 * ts_rank_cd(search_vector, query, 32) AS rank
-            FROM chunks, to_tsquery('simple', @tsq) query
-            WHERE search_vector @@ query AND allowed_group_ids && @groups {CollectionFilter(collections)}
-            ORDER BY rank DESC, id
+            SELECT ch.id,
+                   sum(t.idf * f.tf * (@k1 + 1) / (f.tf + @k1 * (1 - @b + @b * ch.term_count / @avgdl))) AS score,
+                   sum(t.idf) AS matched_idf
+            FROM chunks ch
+            CROSS JOIN unnest(@terms::text[], @idfs::float8[]) AS t(term, idf)
+            CROSS JOIN LATERAL (SELECT (ch.term_freqs ->> t.term)::float8 AS tf) f
+            WHERE ch.search_vector @@ @tsq::tsquery AND ch.allowed_group_ids && @groups {CollectionFilter(collections, "ch.")} AND f.tf IS NOT NULL
+            GROUP BY ch.id
+            ORDER BY score DESC, ch.id
             LIMIT @n
             """, conn);
-        cmd.Parameters.AddWithValue("tsq", string.Join(" | ", termGroups));
-        for (var i = 0; i < termGroups.Count; i++)
-        {
-            cmd.Parameters.AddWithValue($"t{i}", termGroups[i]);
-            cmd.Parameters.AddWithValue($"w{i}", weights[i]);
-        }
+        cmd.Parameters.AddWithValue("terms", terms.Terms.Select(t => t.Term).ToArray());
+        cmd.Parameters.AddWithValue("idfs", terms.Terms.Select(t => t.Idf).ToArray());
+        cmd.Parameters.AddWithValue("tsq", string.Join(" | ", terms.Terms.Select(t => QuoteLexeme(t.Term))));
+        cmd.Parameters.AddWithValue("k1", o.Bm25K1);
+        cmd.Parameters.AddWithValue("b", o.Bm25B);
+        cmd.Parameters.AddWithValue("avgdl", terms.AverageLength);
         cmd.Parameters.AddWithValue("groups", groups);
         cmd.Parameters.AddWithValue("n", n);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
-        var hits = new List<(long, double)>();
+        var totalIdf = terms.Terms.Sum(t => t.Idf);
+        var hits = new List<KeywordHit>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) hits.Add((reader.GetInt64(0), reader.GetDouble(1)));
+        while (await reader.ReadAsync(ct))
+            hits.Add(new KeywordHit(reader.GetInt64(0), reader.GetDouble(1), totalIdf > 0 ? reader.GetDouble(2) / totalIdf : 0));
         return hits;
     }
 
-    private const int FrequencyCap = 50_000;
+    internal sealed record KeywordHit(long Id, double Score, double Coverage);
 
-    /// <summary>BM25-style idf per term group, from capped counts over the readable chunks; cached briefly per group set.</summary>
-    private async Task<double[]> TermWeightsAsync(NpgsqlConnection conn, int[] groups, IReadOnlyList<string> termGroups, CancellationToken ct)
+    internal sealed record QueryTerms(IReadOnlyList<(string Term, double Idf)> Terms, double Chunks, double AverageLength);
+
+    /// <summary>
+    /// The query's distinct lexemes and their idf = ln(1 + (N − df + 0.5) / (df + 0.5)), with N and df summed over the
+    /// collections the user can read (within the requested ones). A lexeme no readable chunk holds gets df 0, the
+    /// highest idf: it cannot match, but it lowers the coverage of every passage, as a missing topic should.
+    /// </summary>
+    internal static async Task<QueryTerms> QueryTermsAsync(NpgsqlConnection conn, int[] groups, IReadOnlyList<int>? collections,
+        string queryText, CancellationToken ct)
     {
-        var scope = string.Join(",", groups);
-        var weights = new double[termGroups.Count];
-        var missing = new List<int>();
-        for (var i = 0; i < termGroups.Count; i++)
-            if (cache.TryGetValue((scope, termGroups[i]), out double w)) weights[i] = w; else missing.Add(i);
-        if (missing.Count == 0) return weights;
-
-        var counts = string.Join(", ", missing.Select(i =>
-            $"(SELECT count(*) FROM (SELECT 1 FROM chunks WHERE allowed_group_ids && @groups AND search_vector @@ to_tsquery('simple', @t{i}) LIMIT {FrequencyCap}) x)"));
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT (SELECT count(*) FROM (SELECT 1 FROM chunks WHERE allowed_group_ids && @groups LIMIT {FrequencyCap}) n), {counts}", conn);
+        await using var cmd = new NpgsqlCommand($"""
+            WITH scope AS MATERIALIZED (
+                SELECT c.id FROM collections c
+                WHERE EXISTS (SELECT 1 FROM collection_access ca WHERE ca.collection_id = c.id AND ca.group_id = ANY(@groups))
+                      {(collections is { Count: > 0 } ? "AND c.id = ANY(@collections)" : "")}),
+            totals AS MATERIALIZED (
+                SELECT coalesce(sum(s.chunks), 0)::float8 AS n, coalesce(sum(s.terms), 0)::float8 AS terms
+                FROM collection_text_stats s WHERE s.collection_id IN (SELECT id FROM scope))
+            SELECT q.term, totals.n, totals.terms,
+                   (SELECT coalesce(sum(s.df), 0) FROM collection_term_stats s
+                    WHERE s.term = q.term AND s.collection_id IN (SELECT id FROM scope))::float8 AS df
+            FROM (SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('portal', @query))) q, totals
+            ORDER BY q.term
+            """, conn);
         cmd.Parameters.AddWithValue("groups", groups);
-        foreach (var i in missing) cmd.Parameters.AddWithValue($"t{i}", termGroups[i]);
+        cmd.Parameters.AddWithValue("query", queryText);
+        if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
+        var terms = new List<(string, double)>();
+        double n = 0, length = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var total = reader.GetInt64(0);
-        for (var k = 0; k < missing.Count; k++)
+        while (await reader.ReadAsync(ct))
         {
-            var df = reader.GetInt64(k + 1);
-            var idf = Math.Log(1 + (total - df + 0.5) / (df + 0.5));
-            weights[missing[k]] = idf;
-            cache.Set((scope, termGroups[missing[k]]), idf, TimeSpan.FromMinutes(5));
+            n = reader.GetDouble(1);
+            length = reader.GetDouble(2);
+            var df = reader.GetDouble(3);
+            terms.Add((reader.GetString(0), Bm25.Idf(n, df)));
         }
-        return weights;
+        return new QueryTerms(terms, n, n > 0 ? length / n : 1);
     }
+
+    /// <summary>A lexeme as a tsquery operand (lexemes hold letters and digits only; quoting makes any input safe).</summary>
+    private static string QuoteLexeme(string lexeme) =>
+        "'" + lexeme.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     internal sealed record FusedHit(long ChunkId, double Score, double Similarity, int? VectorRank, int? KeywordRank);
 
-    /// <summary>Reciprocal rank fusion; pure, so the ranking rule is unit-tested without a database.</summary>
-    internal static List<FusedHit> Fuse(IReadOnlyList<(long Id, double Distance)> vector, IReadOnlyList<(long Id, double Rank)> keyword, RetrievalOptions o)
+    /// <summary>
+    /// Fuses the two candidate lists; pure, so the ranking rule is unit-tested without a database.
+    /// <see cref="FusionMethod.Scores"/> (CombSUM of max-normalised scores) keeps BM25's margins, so a weak vector side
+    /// only re-orders near-ties and adds candidates keyword search missed; <see cref="FusionMethod.Rrf"/> (reciprocal
+    /// rank fusion) treats both lists as equals and suits two rankers of similar strength. See docs/quality.md.
+    /// </summary>
+    internal static List<FusedHit> Fuse(IReadOnlyList<(long Id, double Distance)> vector, IReadOnlyList<KeywordHit> keyword, RetrievalOptions o)
     {
+        var rrf = o.Fusion == FusionMethod.Rrf;
+        var maxKeyword = keyword.Count == 0 ? 1 : Math.Max(keyword.Max(k => k.Score), double.Epsilon);
+        var maxSimilarity = vector.Count == 0 ? 1 : Math.Max(vector.Max(v => 1 - v.Distance), double.Epsilon);
         var hits = new Dictionary<long, FusedHit>();
         for (var i = 0; i < vector.Count; i++)
         {
             var (id, distance) = vector[i];
-            hits[id] = new FusedHit(id, o.VectorWeight / (o.RrfK + i + 1), 1 - distance, i + 1, null);
+            var similarity = 1 - distance;
+            var score = rrf ? o.VectorWeight / (o.RrfK + i + 1) : o.VectorWeight * Math.Max(similarity, 0) / maxSimilarity;
+            hits[id] = new FusedHit(id, score, similarity, i + 1, null);
         }
         for (var i = 0; i < keyword.Count; i++)
         {
             var id = keyword[i].Id;
-            var add = o.KeywordWeight / (o.RrfK + i + 1);
+            var add = rrf ? o.KeywordWeight / (o.RrfK + i + 1) : o.KeywordWeight * keyword[i].Score / maxKeyword;
             hits[id] = hits.TryGetValue(id, out var h)
                 ? h with { Score = h.Score + add, KeywordRank = i + 1 }
                 : new FusedHit(id, add, 0, null, i + 1);
         }
-        return hits.Values.OrderByDescending(h => h.Score).ThenBy(h => h.ChunkId).ToList();
+        return hits.Values.OrderByDescending(h => h.Score).ThenBy(h => h.KeywordRank ?? int.MaxValue).ThenBy(h => h.ChunkId).ToList();
     }
 
     private static async Task<List<RetrievedPassage>> LoadPassagesAsync(NpgsqlConnection conn, int[] groups, List<FusedHit> top, CancellationToken ct)

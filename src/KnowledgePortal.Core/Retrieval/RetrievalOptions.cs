@@ -2,6 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace KnowledgePortal.Core.Retrieval;
 
+public enum FusionMethod { Scores, Rrf }
+
 public sealed class RetrievalOptions
 {
     public const string Section = "Retrieval";
@@ -10,12 +12,22 @@ public sealed class RetrievalOptions
     [Range(1, 100)] public int TopK { get; set; } = 8;
     [Range(1, 1000)] public int VectorCandidates { get; set; } = 50;
     [Range(1, 1000)] public int KeywordCandidates { get; set; } = 50;
-    [Range(0, 10)] public double VectorWeight { get; set; } = 1.0;
+    /// <summary>How the keyword and vector lists are fused (see HybridRetriever.Fuse and the ablation in docs/quality.md).</summary>
+    public FusionMethod Fusion { get; set; } = FusionMethod.Scores;
+    [Range(0, 10)] public double VectorWeight { get; set; } = 0.1;
     [Range(0, 10)] public double KeywordWeight { get; set; } = 1.0;
     /// <summary>The k of reciprocal rank fusion: score = Σ weight / (k + rank).</summary>
     [Range(1, 1000)] public int RrfK { get; set; } = 60;
     /// <summary>Below this cosine similarity a passage without keyword evidence is not relevant enough to answer from.</summary>
     [Range(0, 1)] public double MinVectorSimilarity { get; set; } = 0.2;
+    /// <summary>BM25 term-frequency saturation (the textbook 1.2).</summary>
+    [Range(0, 10)] public double Bm25K1 { get; set; } = 1.2;
+    /// <summary>BM25 length normalisation (the textbook 0.75).</summary>
+    [Range(0, 1)] public double Bm25B { get; set; } = 0.75;
+    /// <summary>The documents cover a question when the best passage matches this share of its idf mass (see RelevanceGate).</summary>
+    [Range(0, 1)] public double MinQueryCoverage { get; set; } = 0.5;
+    /// <summary>…or when a passage vector is at least this similar to the question (1 turns semantic evidence off).</summary>
+    [Range(0, 1)] public double MinAnswerSimilarity { get; set; } = 1.0;
     /// <summary>A user who can read fewer chunks than this gets an exact scan instead of the HNSW index.</summary>
     [Range(0, 10_000_000)] public int ExactScanBelowVisibleChunks { get; set; } = 5000;
     [Range(10, 1000)] public int EfSearch { get; set; } = 100;

@@ -12,8 +12,9 @@ namespace KnowledgePortal.Core.Retrieval;
 /// <item>Runs of Han, Hiragana, Katakana (incl. ー) and Hangul: overlapping character bigrams
 /// ("有給休暇" → "有給 給休 休暇"); a one-character run is kept as a unigram.</item>
 /// </list>
-/// Store <c>to_tsvector('simple', ToIndexText(text))</c> and search with
-/// <c>to_tsquery('simple', ToTsQuery(query))</c>.
+/// The database stems English words (text search configuration <c>portal</c>): store
+/// <c>portal_search_vector(ToIndexText(context), ToIndexText(text))</c>, and derive query lexemes with
+/// <c>to_tsvector('portal', ToQueryText(query))</c>.
 /// </summary>
 public static class SearchText
 {
@@ -35,8 +36,6 @@ public static class SearchText
         "his", "her", "they", "them", "their", "can", "could", "should", "would", "will", "shall", "may", "might",
         "must", "have", "has", "had", "any", "some", "please", "s", "t", "d", "ll", "re", "ve", "m",
     };
-
-    private static readonly char[] TermSeparators = [',', ';', '、', '，', '；', '。', '｡'];
 
     /// <summary>
     /// Space-separated lower-case lexemes for <c>to_tsvector('simple', …)</c>: words as they are, CJK runs as
@@ -66,159 +65,59 @@ public static class SearchText
     }
 
     /// <summary>
-    /// Builds the argument of <c>to_tsquery('simple', …)</c> from free user input, or null when nothing searchable
-    /// remains.
+    /// The query in index form, for <c>to_tsvector('portal', …)</c> on the query side of BM25 (so English words are
+    /// stemmed exactly as the index was), or null when nothing searchable remains.
     /// </summary>
     /// <remarks>
     /// <list type="bullet">
-    /// <item>The query is NFKC-normalised and split into terms at whitespace and at , ; 、 ， ； 。.</item>
-    /// <item>Each term becomes one group: its lexemes (see <see cref="ToIndexText"/>) AND-ed with <c>&amp;</c>; so a
-    /// CJK term must match all of its bigrams ("有給休暇" → <c>('有給' &amp; '給休' &amp; '休暇')</c>) and "wi-fi"
-    /// becomes <c>('wi' &amp; 'fi')</c>. A one-character CJK run becomes a prefix match (<c>'今':*</c>) so that it
-    /// also matches the bigrams that start with it.</item>
-    /// <item>Groups are OR-ed with <c>|</c>; each expansion (synonym, possibly several words) is one more OR-ed group
-    /// whose words are AND-ed. Duplicate groups are removed; at most <see cref="MaxGroups"/> groups are kept.</item>
-    /// <item>Common English stop words ("the", "a", "of", "is", "what", …) are dropped, unless written in capitals
-    /// ("IT", "US") or unless the query consists of nothing else.</item>
-    /// <item>Only letters, digits and combining marks survive, each lexeme is single-quoted, so no input can inject
-    /// tsquery operators or break its syntax.</item>
+    /// <item>The query and each expansion are tokenised like <see cref="ToIndexText"/>: words lower-cased, CJK runs as
+    /// overlapping bigrams, so every query lexeme is a lexeme the index can hold.</item>
+    /// <item>Common English stop words ("the", "a", "of", "what", …) are dropped, unless written in capitals ("IT",
+    /// "US") or unless nothing else remains. They carry almost no BM25 weight but would match nearly every chunk.</item>
+    /// <item>At most <see cref="MaxQueryTerms"/> distinct lexemes are kept, query before expansions.</item>
     /// </list>
     /// </remarks>
-    public static string? ToTsQuery(string query, IEnumerable<string>? expansions = null)
+    public static string? ToQueryText(string query, IEnumerable<string>? expansions = null)
     {
-        var groups = new List<string>();
-        AddGroups(query, groups);
-        if (expansions is not null)
-        {
-            foreach (var expansion in expansions)
-            {
-                if (groups.Count >= MaxGroups) break;
-                var group = BuildGroup(expansion, fallbackToStopWords: true);
-                if (group is not null && !groups.Contains(group)) groups.Add(group);
-            }
-        }
-        return groups.Count == 0 ? null : string.Join(" | ", groups);
+        var terms = new List<string>();
+        AddQueryLexemes(query, terms);
+        foreach (var expansion in expansions ?? []) AddQueryLexemes(expansion, terms);
+        return terms.Count == 0 ? null : string.Join(' ', terms);
     }
 
-    private static void AddGroups(string? query, List<string> groups)
+    /// <summary>Upper bound on distinct lexemes of one query (question plus expansions).</summary>
+    public const int MaxQueryTerms = 64;
+
+    private static void AddQueryLexemes(string? text, List<string> terms)
     {
-        if (string.IsNullOrWhiteSpace(query)) return;
-        var terms = SplitTerms(CjkText.NormalizeKc(query));
-        var lexemeLists = terms.Select(t => TermLexemes(t, dropStopWords: true)).ToList();
-        if (lexemeLists.All(l => l.Count == 0))
-            lexemeLists = terms.Select(t => TermLexemes(t, dropStopWords: false)).ToList();
-        foreach (var lexemes in lexemeLists)
+        if (string.IsNullOrWhiteSpace(text)) return;
+        var tokens = CjkText.Tokenize(CjkText.NormalizeKc(text)).ToList(); // case kept for "IT" vs "it"
+        var kept = QueryLexemes(tokens, dropStopWords: true).ToList();
+        if (kept.Count == 0) kept = QueryLexemes(tokens, dropStopWords: false).ToList();
+        foreach (var lexeme in kept)
         {
-            if (groups.Count >= MaxGroups) break;
-            var group = FormatGroup(lexemes);
-            if (group is not null && !groups.Contains(group)) groups.Add(group);
+            if (terms.Count >= MaxQueryTerms) return;
+            if (!terms.Contains(lexeme)) terms.Add(lexeme);
         }
     }
 
-    /// <summary>An expansion is one group: all its words AND-ed (stop words dropped unless nothing else remains).</summary>
-    private static string? BuildGroup(string? expansion, bool fallbackToStopWords)
+    private static IEnumerable<string> QueryLexemes(List<(string Token, bool IsCjk)> tokens, bool dropStopWords)
     {
-        if (string.IsNullOrWhiteSpace(expansion)) return null;
-        var text = CjkText.NormalizeKc(expansion);
-        var lexemes = TermLexemes(text, dropStopWords: true);
-        if (lexemes.Count == 0 && fallbackToStopWords) lexemes = TermLexemes(text, dropStopWords: false);
-        return FormatGroup(lexemes);
-    }
-
-    private static List<string> SplitTerms(string normalized) =>
-        normalized
-            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(t => t.Split(TermSeparators, StringSplitOptions.RemoveEmptyEntries))
-            .SelectMany(SplitAtHiragana)
-            .ToList();
-
-    /// <summary>
-    /// Japanese questions have no spaces: "有給休暇の申請はいつまでに" would otherwise be one term whose bigrams must all
-    /// match. Hiragana runs (particles, okurigana) separate the content words (kanji / katakana / Latin) instead.
-    /// A term written only in hiragana stays whole.
-    /// </summary>
-    private static IEnumerable<string> SplitAtHiragana(string term)
-    {
-        static bool IsHiragana(char c) => c is >= '\u3041' and <= '\u309F';
-        if (term.All(IsHiragana) || !term.Any(IsHiragana)) { yield return term; yield break; }
-        var start = -1;
-        for (var i = 0; i <= term.Length; i++)
-        {
-            var boundary = i == term.Length || IsHiragana(term[i]);
-            if (!boundary && start < 0) start = i;
-            else if (boundary && start >= 0) { yield return term[start..i]; start = -1; }
-        }
-    }
-
-    /// <summary>The OR-ed groups of <see cref="ToTsQuery"/>, one tsquery each, so retrieval can weight rare terms higher.</summary>
-    public static IReadOnlyList<string> ToTsQueryGroups(string query, IEnumerable<string>? expansions = null) =>
-        ToTsQuery(query, expansions) is { } q ? q.Split(" | ") : [];
-
-    /// <summary>Lexemes of one term; CJK single characters are marked as prefix lexemes with a trailing ":*".</summary>
-    private static List<string> TermLexemes(string term, bool dropStopWords)
-    {
-        var lexemes = new List<string>();
-        foreach (var (token, isCjk) in CjkText.Tokenize(term))
+        foreach (var (token, isCjk) in tokens)
         {
             if (isCjk)
             {
-                var grams = CjkBigrams(token);
-                if (grams.Count == 1 && grams[0].EnumerateRunes().Count() == 1) lexemes.Add(Quote(grams[0]) + ":*");
-                else lexemes.AddRange(grams.Select(Quote));
+                foreach (var gram in CjkBigrams(token)) yield return gram;
                 continue;
             }
             if (token.Length > MaxWordLength) continue;
             var lower = token.ToLowerInvariant();
             if (dropStopWords && StopWords.Contains(lower) && !IsShouted(token)) continue;
-            lexemes.Add(LightStem(lower) is { } stem ? Quote(stem) + ":*" : Quote(lower));
+            yield return lower;
         }
-        return lexemes;
-    }
-
-    /// <summary>Suffixes stripped by <see cref="LightStem"/>, longest first, with the shortest stem each may leave.</summary>
-    private static readonly (string Suffix, int MinStem)[] EnglishSuffixes =
-        [("ments", 4), ("ment", 4), ("ings", 4), ("ing", 4), ("ies", 3), ("ed", 4), ("es", 3), ("ly", 4), ("s", 3)];
-
-    /// <summary>
-    /// The index keeps words as written, so an English query word of four letters or more is searched as a prefix of
-    /// its light stem ("employees" → <c>'employee':*</c>, "leaving" → <c>'leav':*</c>, "policies" → <c>'polic':*</c>):
-    /// it finds the other inflections without re-indexing, at the price of some over-matching that the vector side and
-    /// idf weighting absorb. Null for words left exact (short, non-ASCII, with digits).
-    /// </summary>
-    internal static string? LightStem(string lower)
-    {
-        if (lower.Length < 4 || !lower.All(char.IsAsciiLetterLower)) return null;
-        if (lower.EndsWith("ss", StringComparison.Ordinal)) return lower; // business, class
-        foreach (var (suffix, minStem) in EnglishSuffixes)
-        {
-            if (!lower.EndsWith(suffix, StringComparison.Ordinal) || lower.Length - suffix.Length < minStem) continue;
-            var stem = lower[..^suffix.Length];
-            // "es" is a suffix only after a sibilant (boxes, matches, classes); "notes" is "note" + "s".
-            if (suffix == "es" && !(stem.EndsWith('s') || stem.EndsWith('x') || stem.EndsWith('z') || stem.EndsWith("ch") || stem.EndsWith("sh"))) continue;
-            return stem;
-        }
-        return lower;
     }
 
     private static bool IsShouted(string token) => token.Length >= 2 && token.All(c => !char.IsLetter(c) || char.IsUpper(c)) && token.Any(char.IsLetter);
-
-    private static string? FormatGroup(List<string> lexemes)
-    {
-        var distinct = lexemes.Distinct(StringComparer.Ordinal).Take(MaxLexemesPerGroup).ToList();
-        return distinct.Count switch
-        {
-            0 => null,
-            1 => distinct[0],
-            _ => "(" + string.Join(" & ", distinct) + ")",
-        };
-    }
-
-    /// <summary>
-    /// Single-quoted tsquery operand. Lexemes only ever contain letters, digits and marks, but quotes and
-    /// backslashes are escaped anyway so the output is valid whatever the input.
-    /// </summary>
-    private static string Quote(string lexeme) =>
-        "'" + lexeme.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>Overlapping character bigrams of a CJK run (by Unicode scalar); a one-character run gives itself.</summary>
     internal static List<string> CjkBigrams(string run)

@@ -234,7 +234,7 @@ public sealed class CliArgs
     public List<string> Positional { get; } = [];
     public string[] HostArgs { get; private set; } = [];
 
-    private static readonly HashSet<string> Flags = ["json", "no-wait", "verbose", "exact", "repair"];
+    private static readonly HashSet<string> Flags = ["json", "no-wait", "verbose", "exact", "repair", "all", "compare", "no-ask"];
 
     public static CliArgs Parse(string[] args)
     {

@@ -44,8 +44,7 @@ public static class RetrievalBench
                                     "(a portal running its re-embedding worker on this database would start rewriting the scratch chunks).");
 
         // The retriever under test, on the built-in model whatever is configured: the synthetic vectors are kp-hash vectors.
-        var retriever = new HybridRetriever(dataSource, new HashingEmbeddingGenerator(), HnswIndex.Model, EmbeddingClearance.InProcess, options,
-            services.GetRequiredService<IMemoryCache>());
+        var retriever = new HybridRetriever(dataSource, new HashingEmbeddingGenerator(), HnswIndex.Model, EmbeddingClearance.InProcess, options);
         var o = options.Value;
         var vocabulary = new Vocabulary(Seed, BenchCommand.IntOption(a, "topics", 200, 0, 5000));
         var queries = Enumerable.Range(0, queryCount).Select(vocabulary.Query).ToList();
@@ -308,7 +307,7 @@ public static class RetrievalBench
                     INSERT INTO chunks (document_id, document_version_id, collection_id, ordinal, text, token_count, content_hash,
                                         allowed_group_ids, sensitivity, embedding, embedding_model, embedding_dimension, search_vector, created_at)
                     SELECT @doc, @ver, @col, ordinal, text, token_count, content_hash, allowed_group_ids, {(int)SensitivityLabel.Internal},
-                           embedding, '{HnswIndex.Model.ModelId}', {HnswIndex.Model.Dimension}, to_tsvector('simple', index_text), now()
+                           embedding, '{HnswIndex.Model.ModelId}', {HnswIndex.Model.Dimension}, portal_search_vector(NULL, index_text), now()
                     FROM bench_stage;
                     TRUNCATE bench_stage;
                     """, conn, tx) { CommandTimeout = 0 })

@@ -196,7 +196,7 @@ public class VectorRecallTests(SyntheticVectorsFixture fixture) : IClassFixture<
 
     private HybridRetriever Retriever(NpgsqlDataSource dataSource, RetrievalOptions options) =>
         new(dataSource, Services.Get<IEmbeddingGenerator<string, Embedding<float>>>(), Services.Get<EmbeddingModelInfo>(), KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance.InProcess,
-            Options.Create(options), Services.Get<IMemoryCache>());
+            Options.Create(options));
 
     /// <summary>EXPLAIN of the retriever's non-exact vector SQL, in a transaction prepared exactly as the retriever prepares it.</summary>
     private async Task<string> ExplainHnswSqlAsync(NpgsqlDataSource dataSource)
