@@ -12,4 +12,21 @@ public static class Bm25
     /// <summary>One term's contribution: idf · tf · (k1 + 1) / (tf + k1 · (1 − b + b · length / average length)).</summary>
     public static double Term(double idf, double tf, double length, double averageLength, double k1, double b) =>
         tf <= 0 ? 0 : idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / averageLength));
+
+    /// <summary>
+    /// How many of the rarest lexemes (document frequencies in ascending order) generate candidates: as many as fit the
+    /// postings budget, at least one. The rest are scored on those candidates only (see HybridRetriever's MaxScore).
+    /// </summary>
+    public static int EssentialCount(IReadOnlyList<double> ascendingDf, int postingsBudget)
+    {
+        double sum = 0;
+        var count = 0;
+        foreach (var df in ascendingDf)
+        {
+            if (count > 0 && sum + df > postingsBudget) break;
+            sum += df;
+            count++;
+        }
+        return count;
+    }
 }

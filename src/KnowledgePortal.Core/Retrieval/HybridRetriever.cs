@@ -214,16 +214,40 @@ public sealed class HybridRetriever(
     }
 
     /// <summary>
-    /// BM25 keyword candidates, best first. Two statements, both carrying the user's access: the query's lexemes (stemmed
-    /// by the database like the index) with their idf from per-collection statistics summed over the collections this
-    /// user can read (so others' collections cannot shape the ranking), then Okapi BM25 over the readable chunks that
-    /// match any lexeme. <c>Coverage</c> is the share of the query's idf that the chunk matches (the relevance gate).
+    /// BM25 keyword candidates, best first. Each statement carries the user's access: the query's lexemes (stemmed by the
+    /// database like the index) get their idf from per-collection statistics summed over the collections this user can
+    /// read (so others' collections cannot shape the ranking); then Okapi BM25 over the readable chunks that match.
+    /// <c>Coverage</c> is the share of the query's idf that the chunk matches (the relevance gate).
     /// </summary>
+    /// <remarks>
+    /// Top-k without scanning every match (MaxScore, exact): candidates come from the rarest lexemes only, as long as
+    /// their postings fit <see cref="RetrievalOptions.KeywordPostingsBudget"/>, and are scored on every lexeme. A chunk
+    /// matching none of them scores at most Σ idf·(k1+1) over the left-out common lexemes; when that bound is below the
+    /// k-th score found, no such chunk can enter the top k and the result is exact. Otherwise the next lexeme is taken
+    /// in and the step repeats (at most a few times, then every lexeme). See docs/adr/0004-bm25-in-postgresql.md.
+    /// </remarks>
     internal async Task<List<KeywordHit>> KeywordCandidatesAsync(NpgsqlConnection conn, int[] groups,
         IReadOnlyList<int>? collections, string queryText, int n, CancellationToken ct)
     {
         var terms = await QueryTermsAsync(conn, groups, collections, queryText, ct);
         if (terms.Terms.Count == 0) return [];
+        var o = options.Value;
+        var byRarity = terms.Terms.Where(t => t.Df > 0).OrderBy(t => t.Df).ThenBy(t => t.Term, StringComparer.Ordinal).ToList();
+        if (byRarity.Count == 0) return [];
+        var included = o.KeywordPostingsBudget == 0 ? byRarity.Count : Bm25.EssentialCount(byRarity.Select(t => t.Df).ToList(), o.KeywordPostingsBudget);
+        for (var round = 0; ; round++)
+        {
+            var hits = await Bm25TopAsync(conn, groups, collections, terms, byRarity.Take(included).Select(t => t.Term).ToList(), n, ct);
+            var leftOut = byRarity.Skip(included).Sum(t => t.Idf * (o.Bm25K1 + 1));
+            var threshold = hits.Count < n ? 0 : hits[^1].Score;
+            if (included == byRarity.Count || leftOut < threshold) return hits;
+            included = round >= 2 ? byRarity.Count : included + 1;
+        }
+    }
+
+    private async Task<List<KeywordHit>> Bm25TopAsync(NpgsqlConnection conn, int[] groups, IReadOnlyList<int>? collections,
+        QueryTerms terms, IReadOnlyList<string> candidateTerms, int n, CancellationToken ct)
+    {
         var o = options.Value;
         await using var cmd = new NpgsqlCommand($"""
             SELECT ch.id,
@@ -239,7 +263,7 @@ public sealed class HybridRetriever(
             """, conn);
         cmd.Parameters.AddWithValue("terms", terms.Terms.Select(t => t.Term).ToArray());
         cmd.Parameters.AddWithValue("idfs", terms.Terms.Select(t => t.Idf).ToArray());
-        cmd.Parameters.AddWithValue("tsq", string.Join(" | ", terms.Terms.Select(t => QuoteLexeme(t.Term))));
+        cmd.Parameters.AddWithValue("tsq", string.Join(" | ", candidateTerms.Select(QuoteLexeme)));
         cmd.Parameters.AddWithValue("k1", o.Bm25K1);
         cmd.Parameters.AddWithValue("b", o.Bm25B);
         cmd.Parameters.AddWithValue("avgdl", terms.AverageLength);
@@ -256,7 +280,7 @@ public sealed class HybridRetriever(
 
     internal sealed record KeywordHit(long Id, double Score, double Coverage);
 
-    internal sealed record QueryTerms(IReadOnlyList<(string Term, double Idf)> Terms, double Chunks, double AverageLength);
+    internal sealed record QueryTerms(IReadOnlyList<(string Term, double Idf, double Df)> Terms, double Chunks, double AverageLength);
 
     /// <summary>
     /// The query's distinct lexemes and their idf = ln(1 + (N − df + 0.5) / (df + 0.5)), with N and df summed over the
@@ -283,7 +307,7 @@ public sealed class HybridRetriever(
         cmd.Parameters.AddWithValue("groups", groups);
         cmd.Parameters.AddWithValue("query", queryText);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
-        var terms = new List<(string, double)>();
+        var terms = new List<(string, double, double)>();
         double n = 0, length = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -291,7 +315,7 @@ public sealed class HybridRetriever(
             n = reader.GetDouble(1);
             length = reader.GetDouble(2);
             var df = reader.GetDouble(3);
-            terms.Add((reader.GetString(0), Bm25.Idf(n, df)));
+            terms.Add((reader.GetString(0), Bm25.Idf(n, df), df));
         }
         return new QueryTerms(terms, n, n > 0 ? length / n : 1);
     }

@@ -24,6 +24,11 @@ public sealed class RetrievalOptions
     [Range(0, 10)] public double Bm25K1 { get; set; } = 1.2;
     /// <summary>BM25 length normalisation (the textbook 0.75).</summary>
     [Range(0, 1)] public double Bm25B { get; set; } = 0.75;
+    /// <summary>
+    /// Keyword candidates come from the rarest query lexemes whose postings fit this budget (MaxScore; the result stays
+    /// exact, see HybridRetriever). 0 always uses every lexeme.
+    /// </summary>
+    [Range(0, 100_000_000)] public int KeywordPostingsBudget { get; set; } = 20_000;
     /// <summary>The documents cover a question when the best passage matches this share of its idf mass (see RelevanceGate).</summary>
     [Range(0, 1)] public double MinQueryCoverage { get; set; } = 0.5;
     /// <summary>…or when a passage vector is at least this similar to the question (1 turns semantic evidence off).</summary>

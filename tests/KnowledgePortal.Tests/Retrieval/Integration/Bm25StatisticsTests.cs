@@ -58,10 +58,30 @@ public class Bm25StatisticsTests : IAsyncLifetime
         return row is null ? (0, 0) : (row.Chunks, row.Terms);
     }
 
-    private async Task<List<HybridRetriever.KeywordHit>> KeywordAsync(int[] groups, string query)
+    private async Task<List<HybridRetriever.KeywordHit>> KeywordAsync(int[] groups, string query, int? postingsBudget = null, int n = 10)
     {
+        var retriever = _services.Get<HybridRetriever>();
+        if (postingsBudget is { } budget)
+            retriever = new HybridRetriever(_services.Get<NpgsqlDataSource>(), _services.Get<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
+                _services.Get<KnowledgePortal.Core.Ingestion.EmbeddingModelInfo>(), KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance.InProcess,
+                Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { KeywordPostingsBudget = budget }));
         await using var conn = await _services.Get<NpgsqlDataSource>().OpenConnectionAsync();
-        return await _services.Get<HybridRetriever>().KeywordCandidatesAsync(conn, groups, null, KnowledgePortal.Core.Retrieval.SearchText.ToQueryText(query)!, 10, CancellationToken.None);
+        return await retriever.KeywordCandidatesAsync(conn, groups, null, KnowledgePortal.Core.Retrieval.SearchText.ToQueryText(query)!, n, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task KeywordCandidatesAsync_TinyPostingsBudget_SameTopKAsScoringEveryMatch()
+    {
+        // "office" is in every chunk, "parking" in some, "bicycle" in two: MaxScore starts from "bicycle" alone.
+        for (var i = 0; i < 12; i++)
+            await UploadAsync(_open, $"d{i}.txt", "office " + (i % 3 == 0 ? "parking parking " : "") + (i is 4 or 7 ? "bicycle " : "") + $"note{i} office");
+
+        foreach (var n in new[] { 1, 3, 10 })
+        {
+            var exact = await KeywordAsync([_openGroup], "office parking bicycle", postingsBudget: 0, n: n);
+            var pruned = await KeywordAsync([_openGroup], "office parking bicycle", postingsBudget: 1, n: n);
+            Assert.Equal(exact.Select(h => (h.Id, Math.Round(h.Score, 9))), pruned.Select(h => (h.Id, Math.Round(h.Score, 9))));
+        }
     }
 
     private async Task<Dictionary<Guid, long>> ChunkOfAsync()
