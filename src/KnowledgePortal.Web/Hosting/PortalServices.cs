@@ -79,6 +79,7 @@ public static class PortalServices
 
         services.AddMemoryCache();
         services.AddSingleton<HybridRetriever>();
+        Core.Retrieval.Reranking.RerankingServiceCollectionExtensions.AddPortalReranking(services, builder.Configuration); // RerankStage + Reranking options
         services.AddSingleton<SourceAccess>();
         services.AddSingleton<KnowledgePortal.Core.Library.DocumentLibrary>();
         builder.AddPortalDataProtection();
