@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
+using KnowledgePortal.Core.Retrieval.Reranking;
 
 namespace KnowledgePortal.Core.Retrieval;
 
@@ -21,8 +22,9 @@ public enum SearchMode { Hybrid, KeywordOnly, VectorOnly }
 
 /// <param name="QueryCoverage">Share of the question's idf matched by the best keyword passage (see <see cref="RelevanceGate"/>).</param>
 /// <param name="BestSimilarity">Cosine similarity of the nearest passage vector (0 without a vector step).</param>
+/// <param name="Rerank">The reranking stage: "none", "reranked" or "fallback: reason" (see <see cref="RerankDiagnostics.Summary"/>).</param>
 public sealed record RetrievalDiagnostics(string VectorPath, int VisibleChunksSeen, int VectorCandidates, int KeywordCandidates, double Milliseconds,
-    double QueryCoverage = 0, double BestSimilarity = 0);
+    double QueryCoverage = 0, double BestSimilarity = 0, string Rerank = "none");
 
 /// <param name="Answerable">False when nothing passed the relevance threshold: the answer must say the documents do not cover it.</param>
 public sealed record RetrievalResult(IReadOnlyList<RetrievedPassage> Passages, bool Answerable, RetrievalDiagnostics Diagnostics);
@@ -37,7 +39,8 @@ public sealed class HybridRetriever(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     EmbeddingModelInfo model,
     EmbeddingClearance clearance,
-    IOptions<RetrievalOptions> options)
+    IOptions<RetrievalOptions> options,
+    RerankStage? rerank = null)
 {
     public async Task<RetrievalResult> SearchAsync(UserAccess user, SearchRequest request, CancellationToken ct = default)
     {
@@ -66,21 +69,32 @@ public sealed class HybridRetriever(
             : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, queryText, o.KeywordCandidates, ct);
 
         var fused = Fuse(vectorHits, keywordHits, o);
-        var top = fused.Take(request.TopK ?? o.TopK).ToList();
-        var passages = await LoadPassagesAsync(conn, user.GroupIds, top, ct);
+        // The reranker (when configured) sees a wider window than is returned; it reorders, the relevance rule below stays.
+        var reranker = request.Rerank ? rerank?.Reranker : null;
+        var topK = request.TopK ?? o.TopK;
+        var window = fused.Take(reranker is null ? topK : Math.Max(topK, rerank!.Candidates)).ToList();
+        var passages = await LoadPassagesAsync(conn, user.GroupIds, window, ct);
         await tx.CommitAsync(ct);
+        var rerankSummary = "none";
+        if (reranker is not null)
+        {
+            var outcome = await rerank!.ApplyAsync(request.Query, passages, ct);
+            passages = outcome.Passages.ToList();
+            rerankSummary = outcome.Diagnostics.Summary;
+        }
+        passages = passages.Take(topK).ToList();
 
         // Relevance needs evidence beyond rank: a keyword match, or a vector close enough to the question.
         var relevant = passages.Where(p =>
         {
-            var hit = top.First(t => t.ChunkId == p.ChunkId);
+            var hit = window.First(t => t.ChunkId == p.ChunkId);
             return hit.KeywordRank is not null || hit.Similarity >= o.MinVectorSimilarity;
         }).ToList();
         var coverage = keywordHits.Count == 0 ? 0 : keywordHits.Max(h => h.Coverage);
         var similarity = vectorHits.Count == 0 ? 0 : 1 - vectorHits.Min(h => h.Distance);
         return new RetrievalResult(relevant, relevant.Count > 0 && RelevanceGate.Covers(coverage, similarity, o),
             new RetrievalDiagnostics(keywordOnly ? KeywordOnlyPath : exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count,
-                sw.Elapsed.TotalMilliseconds, Math.Round(coverage, 4), Math.Round(similarity, 4)));
+                sw.Elapsed.TotalMilliseconds, Math.Round(coverage, 4), Math.Round(similarity, 4), rerankSummary));
     }
 
     /// <summary>Vector path reported when the embedder may not receive the question (see <see cref="EmbeddingClearance"/>).</summary>
@@ -252,7 +266,7 @@ public sealed class HybridRetriever(
         await using var cmd = new NpgsqlCommand($"""
             SELECT ch.id,
                    sum(t.idf * f.tf * (@k1 + 1) / (f.tf + @k1 * (1 - @b + @b * ch.term_count / @avgdl))) AS score,
-                   sum(t.idf) AS matched_idf
+                   sum(power(t.idf, @power)) AS matched_idf
             FROM chunks ch
             CROSS JOIN unnest(@terms::text[], @idfs::float8[]) AS t(term, idf)
             CROSS JOIN LATERAL (SELECT (ch.term_freqs ->> t.term)::float8 AS tf) f
@@ -265,12 +279,13 @@ public sealed class HybridRetriever(
         cmd.Parameters.AddWithValue("idfs", terms.Terms.Select(t => t.Idf).ToArray());
         cmd.Parameters.AddWithValue("tsq", string.Join(" | ", candidateTerms.Select(QuoteLexeme)));
         cmd.Parameters.AddWithValue("k1", o.Bm25K1);
+        cmd.Parameters.AddWithValue("power", o.CoverageIdfPower);
         cmd.Parameters.AddWithValue("b", o.Bm25B);
         cmd.Parameters.AddWithValue("avgdl", terms.AverageLength);
         cmd.Parameters.AddWithValue("groups", groups);
         cmd.Parameters.AddWithValue("n", n);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
-        var totalIdf = terms.Terms.Sum(t => t.Idf);
+        var totalIdf = terms.Terms.Sum(t => Math.Pow(t.Idf, o.CoverageIdfPower));
         var hits = new List<KeywordHit>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -31,6 +31,8 @@ public sealed class RetrievalOptions
     [Range(0, 100_000_000)] public int KeywordPostingsBudget { get; set; } = 20_000;
     /// <summary>The documents cover a question when the best passage matches this share of its idf mass (see RelevanceGate).</summary>
     [Range(0, 1)] public double MinQueryCoverage { get; set; } = 0.5;
+    /// <summary>Coverage weighs each lexeme by idf to this power: above 1, the rarest words of a question decide.</summary>
+    [Range(0, 4)] public double CoverageIdfPower { get; set; } = 1;
     /// <summary>…or when a passage vector is at least this similar to the question (1 turns semantic evidence off).</summary>
     [Range(0, 1)] public double MinAnswerSimilarity { get; set; } = 1.0;
     /// <summary>A user who can read fewer chunks than this gets an exact scan instead of the HNSW index.</summary>

@@ -42,6 +42,21 @@ internal static partial class BenchScratch
         return collection.Id;
     }
 
+    /// <summary>
+    /// Scratch reader groups granted read on the collection, so keyword statistics (summed over the collections a
+    /// user's groups can read) see the scratch collection as a real reader would. Removed with the collection.
+    /// </summary>
+    public static async Task<int[]> CreateReaderGroupsAsync(IServiceProvider services, int collectionId, int count, CancellationToken ct)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
+        var groups = Enumerable.Range(1, count).Select(i => new PortalGroup { Name = $"bench-{collectionId}-readers{i}", Description = Marker }).ToList();
+        db.Groups.AddRange(groups);
+        await db.SaveChangesAsync(ct);
+        db.CollectionAccess.AddRange(groups.Select(g => new CollectionAccess { CollectionId = collectionId, GroupId = g.Id, Level = AccessLevel.Read }));
+        await db.SaveChangesAsync(ct);
+        return groups.Select(g => g.Id).ToArray();
+    }
+
     /// <summary>Removes scratch collections of earlier runs whose process is gone (or that are older than a day).</summary>
     public static async Task RemoveLeftoversAsync(IServiceProvider services, CancellationToken ct)
     {
@@ -113,8 +128,11 @@ internal static partial class BenchScratch
         foreach (var id in await db.Documents.Where(d => d.CollectionId == collectionId).Select(d => d.Id).ToListAsync(ct))
             await commands.DeleteAsync(system, id, ct);
         var name = await db.Collections.Where(c => c.Id == collectionId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        var scratchGroups = await db.CollectionAccess.Where(a => a.CollectionId == collectionId)
+            .Select(a => a.Group!).Where(g => g.Name.StartsWith("bench-") && g.Description == Marker).Select(g => g.Id).ToListAsync(ct);
         await db.CollectionAccess.Where(a => a.CollectionId == collectionId).ExecuteDeleteAsync(ct);
         await db.Collections.Where(c => c.Id == collectionId).ExecuteDeleteAsync(ct);
+        await db.Groups.Where(g => scratchGroups.Contains(g.Id)).ExecuteDeleteAsync(ct);
         AuditLog.Add(db, Actor, "bench-collection-delete", "collection", collectionId.ToString(CultureInfo.InvariantCulture), new { name });
         await db.SaveChangesAsync(ct);
     }

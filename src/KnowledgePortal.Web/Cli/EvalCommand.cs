@@ -10,6 +10,7 @@ using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Core.Retrieval;
+using KnowledgePortal.Core.Retrieval.Reranking;
 using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Web.Cli;
@@ -109,7 +110,8 @@ public static class EvalCommand
             // 2. Rank every question with each stage (--compare) or the portal's own fusion, and answer it once.
             var retriever = services.GetRequiredService<HybridRetriever>();
             var ask = services.GetRequiredService<AskService>();
-            var stages = compare ? CompareStages(services) : [("hybrid", SearchMode.Hybrid, true)];
+            var portalStage = PortalStage(services);
+            var stages = compare ? CompareStages(services) : [(portalStage, SearchMode.Hybrid, true)];
             var ranks = stages.ToDictionary(s => s.Name, _ => new List<int?>());
             var searchMs = new List<double>();
             var askMs = new List<double>();
@@ -127,11 +129,11 @@ public static class EvalCommand
                 {
                     var sw = Stopwatch.StartNew();
                     var result = await retriever.SearchAsync(user, new SearchRequest(item.Question, null, [collectionId], PassagesPerQuestion, mode, rerank));
-                    if (name == "hybrid") { searchMs.Add(sw.Elapsed.TotalMilliseconds); portal = result; }
+                    if (name == portalStage) { searchMs.Add(sw.Elapsed.TotalMilliseconds); portal = result; }
                     ranks[name].Add(DocumentRank(result, gold));
                 }
                 coverageIn.Add(portal!.Diagnostics.QueryCoverage);
-            calibration?.Add($"in\t{portal.Diagnostics.QueryCoverage}\t{portal.Diagnostics.BestSimilarity}\t{ranks["hybrid"][^1]?.ToString() ?? ""}");
+            calibration?.Add($"in\t{portal.Diagnostics.QueryCoverage}\t{portal.Diagnostics.BestSimilarity}\t{ranks[portalStage][^1]?.ToString() ?? ""}");
                 var (answered, isMatch, ms, usedProvider) = await AnswerAsync(ask, user, item, collectionId, a.Get("provider"), portal, answer);
                 if (ms is { } t) askMs.Add(t);
                 provider ??= usedProvider;
@@ -156,7 +158,7 @@ public static class EvalCommand
             if (!json && offCorpus.Count > 0) Console.Error.WriteLine();
 
             if (calibration is not null) await File.WriteAllLinesAsync(a.Get("calibration")!, calibration);
-            var hybrid = Metrics(ranks["hybrid"]);
+            var hybrid = Metrics(ranks[portalStage]);
             var report = new Dictionary<string, object?>
             {
                 ["file"] = Path.GetFileName(path),
@@ -171,6 +173,7 @@ public static class EvalCommand
                 ["answer_match"] = answer ? Math.Round(matched / (double)items.Count, 4) : null,
                 ["refusal_rate"] = Math.Round(refused / (double)items.Count, 4),
                 ["all_contexts"] = everyContext,
+                ["ranking"] = portalStage,
                 ["timings"] = new Dictionary<string, double>
                 {
                     ["ingest_seconds"] = Math.Round(ingest.Elapsed.TotalSeconds, 2),
@@ -260,12 +263,20 @@ public static class EvalCommand
         return items;
     }
 
-    /// <summary>The stages of --compare; "hybrid" is the portal as configured (with the reranker when one is).</summary>
+    /// <summary>
+    /// The stages of --compare, the portal as configured last: BM25 alone, vectors alone, their fusion, and the fusion
+    /// reranked when a reranker is configured.
+    /// </summary>
     private static List<(string Name, SearchMode Mode, bool Rerank)> CompareStages(IServiceProvider services)
     {
-        List<(string, SearchMode, bool)> stages = [("bm25", SearchMode.KeywordOnly, false), ("vector", SearchMode.VectorOnly, false), ("hybrid", SearchMode.Hybrid, true)];
+        List<(string, SearchMode, bool)> stages = [("bm25", SearchMode.KeywordOnly, false), ("vector", SearchMode.VectorOnly, false), ("hybrid", SearchMode.Hybrid, false)];
+        if (services.GetRequiredService<RerankStage>().Reranker is not null) stages.Add((PortalStage(services), SearchMode.Hybrid, true));
         return stages;
     }
+
+    /// <summary>The name under which the portal's own ranking is reported: "hybrid", or "hybrid+rerank" with a reranker.</summary>
+    private static string PortalStage(IServiceProvider services) =>
+        services.GetRequiredService<RerankStage>().Reranker is null ? "hybrid" : "hybrid+rerank";
 
     /// <summary>1-based rank of the gold document among the distinct documents of the result, or null beyond ten.</summary>
     private static int? DocumentRank(RetrievalResult result, Guid gold)

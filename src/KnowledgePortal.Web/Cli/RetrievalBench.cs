@@ -191,12 +191,48 @@ public static class RetrievalBench
             }
         }
 
+        // The keyword stage alone (BM25 with MaxScore, as the retriever runs it), next to a raw ts_rank query over every
+        // match and the number of readable chunks matching any query lexeme (the work a full ranking would do).
+        var keyword = new List<double>();
+        foreach (var q in queries)
+        {
+            var sw = Stopwatch.StartNew();
+            await retriever.SearchAsync(user, new SearchRequest(q, Mode: SearchMode.KeywordOnly), ct);
+            keyword.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        var tsRank = new List<double>();
+        var matches = new List<double>();
+        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        {
+            const string tsq = "(SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM unnest(to_tsvector('portal', @text)))";
+            await using var rank = new NpgsqlCommand(
+                $"SELECT id FROM chunks, {tsq} q WHERE search_vector @@ q AND allowed_group_ids && @groups ORDER BY ts_rank(search_vector, q) DESC LIMIT {K}", conn);
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM chunks, {tsq} q WHERE search_vector @@ q AND allowed_group_ids && @groups", conn);
+            foreach (var cmd in new[] { rank, count })
+            {
+                cmd.Parameters.Add(new NpgsqlParameter<int[]>("groups", [group]));
+                cmd.Parameters.Add(new NpgsqlParameter<string>("text", ""));
+            }
+            foreach (var q in queries)
+            {
+                var text = SearchText.ToQueryText(q) ?? "";
+                rank.Parameters["text"].Value = text;
+                var sw = Stopwatch.StartNew();
+                await ReadIdsAsync(rank, ct);
+                tsRank.Add(sw.Elapsed.TotalMilliseconds);
+                count.Parameters["text"].Value = text;
+                matches.Add(Convert.ToDouble(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
+            }
+        }
+
         var p50 = BenchCommand.Percentile(ours, 50);
         var rawP50 = BenchCommand.Percentile(raw, 50);
         return new Row(size, label, visible, string.Join("+", paths.Order()),
             R(p50, 2), R(BenchCommand.Percentile(ours, 95), 2), R(recall.Average(), 3), R(BenchCommand.Percentile(vectorStage, 50), 2),
             R(rawP50, 2), R(BenchCommand.Percentile(raw, 95), 2), R(rawRecall.Average(), 3), plan,
-            rawP50 > 0 ? R(p50 / rawP50, 2) : 0);
+            rawP50 > 0 ? R(p50 / rawP50, 2) : 0,
+            R(BenchCommand.Percentile(keyword, 50), 2), R(BenchCommand.Percentile(keyword, 95), 2),
+            R(BenchCommand.Percentile(tsRank, 50), 2), R(BenchCommand.Percentile(tsRank, 95), 2), BenchCommand.Percentile(matches, 50));
     }
 
     private static async Task<List<long>> ReadIdsAsync(NpgsqlCommand cmd, CancellationToken ct)
@@ -239,7 +275,7 @@ public static class RetrievalBench
     /// <summary>
     /// A scratch collection with one document and <paramref name="size"/> synthetic chunks, copied in binary in batches.
     /// Each chunk is readable by the "all" group; every 10th also by the "10%" group and every 100th by the "1%" group.
-    /// The group ids are negative, derived from the collection id: no real group or user can ever hold them.
+    /// The groups are scratch groups of this run (no user belongs to them), removed with the collection.
     /// When the rest of the table is smaller than the dataset, the HNSW index is dropped before loading and rebuilt after
     /// it, all in one transaction (a run that dies leaves the index as it was); otherwise rows go into the index one by one.
     /// </summary>
@@ -248,7 +284,7 @@ public static class RetrievalBench
         var collectionId = await BenchScratch.CreateCollectionAsync(services, $"bench-{BenchScratch.Timestamp()}-r{size}", ct);
         try
         {
-            int[] groups = [-(collectionId * 10 + 1), -(collectionId * 10 + 2), -(collectionId * 10 + 3)];
+            var groups = await BenchScratch.CreateReaderGroupsAsync(services, collectionId, 3, ct);
             var document = new Document
             {
                 CollectionId = collectionId, Title = $"Synthetic benchmark data ({size:N0} chunks)", FileName = "bench-synthetic.txt",
@@ -447,10 +483,10 @@ public static class RetrievalBench
         if (header)
         {
             Console.WriteLine();
-            Console.WriteLine($"{"chunks",10} {"visible",8} {"path",-15} {"p50 ms",8} {"p95 ms",8} {"recall@10",9} {"vec p50",8} {"raw p50",8} {"raw p95",8} {"raw rec",8} {"raw plan",-18} {"ratio",6}");
-            Console.WriteLine(new string('-', 127));
+            Console.WriteLine($"{"chunks",10} {"visible",8} {"path",-15} {"p50 ms",8} {"p95 ms",8} {"recall@10",9} {"vec p50",8} {"raw p50",8} {"raw p95",8} {"raw rec",8} {"raw plan",-18} {"ratio",6} {"kw p50",7} {"kw p95",7} {"tsr p50",8} {"tsr p95",8} {"matches",8}");
+            Console.WriteLine(new string('-', 170));
         }
-        Console.WriteLine($"{r.Chunks,10:N0} {r.Visibility,8} {r.Path,-15} {r.P50Ms,8:0.00} {r.P95Ms,8:0.00} {r.RecallAt10,9:0.000} {r.VectorP50Ms,8:0.00} {r.RawP50Ms,8:0.00} {r.RawP95Ms,8:0.00} {r.RawRecallAt10,8:0.000} {r.RawPlan,-18} {r.Ratio,6:0.00}");
+        Console.WriteLine($"{r.Chunks,10:N0} {r.Visibility,8} {r.Path,-15} {r.P50Ms,8:0.00} {r.P95Ms,8:0.00} {r.RecallAt10,9:0.000} {r.VectorP50Ms,8:0.00} {r.RawP50Ms,8:0.00} {r.RawP95Ms,8:0.00} {r.RawRecallAt10,8:0.000} {r.RawPlan,-18} {r.Ratio,6:0.00} {r.KeywordP50Ms,7:0.00} {r.KeywordP95Ms,7:0.00} {r.TsRankP50Ms,8:0.00} {r.TsRankP95Ms,8:0.00} {r.KeywordMatchesP50,8:0}");
     }
 
     private static readonly JsonSerializerOptions JsonOut = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -464,7 +500,12 @@ public static class RetrievalBench
         [property: JsonPropertyName("raw_p50_ms")] double RawP50Ms,
         [property: JsonPropertyName("raw_p95_ms")] double RawP95Ms,
         [property: JsonPropertyName("raw_recall_at_10")] double RawRecallAt10,
-        string RawPlan, double Ratio);
+        string RawPlan, double Ratio,
+        [property: JsonPropertyName("keyword_p50_ms")] double KeywordP50Ms = 0,
+        [property: JsonPropertyName("keyword_p95_ms")] double KeywordP95Ms = 0,
+        [property: JsonPropertyName("ts_rank_p50_ms")] double TsRankP50Ms = 0,
+        [property: JsonPropertyName("ts_rank_p95_ms")] double TsRankP95Ms = 0,
+        [property: JsonPropertyName("keyword_matches_p50")] double KeywordMatchesP50 = 0);
 
     private sealed record Dataset(int Chunks, double LoadSeconds, double IndexSeconds, string IndexStrategy);
     private sealed record Settings(int EfSearch, int MaxScanTuples, int VectorCandidates, int ExactScanBelowVisibleChunks, int Queries, string Data);

@@ -64,6 +64,9 @@ public sealed class RerankStage
     /// <summary>The configured reranker, or null when reranking is off.</summary>
     public IReranker? Reranker { get; }
 
+    /// <summary>How many fused passages the reranker scores (the retriever loads at least this many).</summary>
+    public int Candidates => _candidates;
+
     public async Task<RerankOutcome> ApplyAsync(string query, IReadOnlyList<RetrievedPassage> fused, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(fused);
