@@ -40,7 +40,7 @@ internal static class HuggingFaceTokenizerJson
                         + $"Add the model's {OnnxTextTokenizer.SentencePieceFileName} or {OnnxTextTokenizer.VocabFileName} instead."),
                 };
             }
-            catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or FormatException)
+            catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or FormatException or IndexOutOfRangeException)
             {
                 // Unexpected JSON shapes (a number where a string belongs, …).
                 throw new InvalidDataException($"{name}: unexpected content ({ex.Message})", ex);

@@ -27,7 +27,7 @@ internal sealed class WordPieceTextTokenizer : OnnxTextTokenizer
         {
             return new WordPieceTextTokenizer(create(), description);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException)
         {
             // Raised when a special token ([CLS], [SEP], [PAD], [UNK], [MASK]) is not in the vocabulary.
             throw new InvalidDataException($"{description}: not a usable BERT vocabulary ({ex.Message})", ex);

@@ -190,6 +190,17 @@ public class OnnxTextTokenizerTests
     }
 
     [Fact]
+    public void Load_VocabWithoutSpecialTokens_InvalidData()
+    {
+        var dir = OnnxTestModel.NewFolder("no-specials");
+        File.WriteAllLines(Path.Combine(dir, "vocab.txt"), ["[UNK]", "annual", "leave"]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => OnnxTextTokenizer.Load(dir));
+
+        Assert.Contains("vocab.txt", ex.Message);
+    }
+
+    [Fact]
     public void Load_CorruptSentencePieceModel_InvalidData()
     {
         var dir = OnnxTestModel.NewFolder("corrupt");
