@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the portal needs on Debian 12: PostgreSQL 15, pgvector (built from the
-# Debian source package, since bookworm does not ship it) and, with --browser, Chromium.
+# Debian source package, since bookworm does not ship it) and, with --browser (./portal test), Chromium,
+# poppler-utils and sentencepiece.
 # Idempotent: each step checks first, so a second run costs a second or two.
 set -euo pipefail
 
@@ -71,4 +72,8 @@ if [[ $want_browser -eq 1 ]] && [[ ! -x /usr/bin/chromium ]]; then
 fi
 if [[ $want_browser -eq 1 ]] && ! command -v pdftotext >/dev/null; then
   apt_install poppler-utils
+fi
+# The ONNX tokenizer tests train tiny SentencePiece models with spm_train and compare ids with spm_encode.
+if [[ $want_browser -eq 1 ]] && ! command -v spm_train >/dev/null; then
+  apt_install sentencepiece
 fi

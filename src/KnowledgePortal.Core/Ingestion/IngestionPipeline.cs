@@ -158,7 +158,7 @@ public sealed class IngestionPipeline(
                 .OrderBy(p => p.Ordinal).Take(EmbedBatch).ToListAsync(ct);
             if (batch.Count == 0) break;
             var inputs = batch.Select(p => EmbeddingText(p.Context, p.Text)).ToList();
-            var vectors = await embedder.GenerateAsync(inputs, cancellationToken: ct);
+            var vectors = await embedder.GenerateAsync(inputs, EmbeddingInput.Passage(), ct);
             for (var i = 0; i < batch.Count; i++)
             {
                 var v = vectors[i].Vector.ToArray();

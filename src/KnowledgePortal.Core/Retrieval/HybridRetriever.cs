@@ -56,7 +56,7 @@ public sealed class HybridRetriever(
         // A question that may be about a collection above the embedder's clearance is not sent to it: keyword search only.
         // Embedding happens before a connection is taken, so a slow embedder never holds one.
         var keywordOnly = request.Mode == SearchMode.KeywordOnly || await ScopeAboveClearanceAsync(user.GroupIds, request.CollectionIds, ct);
-        var queryVector = keywordOnly ? null : (await embedder.GenerateAsync([embedText], cancellationToken: ct))[0].Vector.ToArray();
+        var queryVector = keywordOnly ? null : (await embedder.GenerateAsync([embedText], EmbeddingInput.Query(), ct))[0].Vector.ToArray();
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -151,7 +151,7 @@ public sealed class HybridRetriever(
     {
         if (user.GroupIds.Length == 0 || string.IsNullOrWhiteSpace(query)) return ([], "none");
         if (await ScopeAboveClearanceAsync(user.GroupIds, null, ct)) return ([], KeywordOnlyPath);
-        var queryVector = (await embedder.GenerateAsync([query], cancellationToken: ct))[0].Vector.ToArray();
+        var queryVector = (await embedder.GenerateAsync([query], EmbeddingInput.Query(), ct))[0].Vector.ToArray();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var (hits, exact, _) = await VectorStepAsync(conn, user.GroupIds, null, queryVector, ct, forceExact, candidates);

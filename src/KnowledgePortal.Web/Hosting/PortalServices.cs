@@ -32,7 +32,7 @@ public static class PortalServices
                 "Answering:Providers: an ApiKeySetting " + ProviderKeys.SettingRule);
         services.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.SectionName)
             .Validate(o => o.Provider != EmbeddingProvider.Onnx || Directory.Exists(o.OnnxModelPath),
-                "Embedding:OnnxModelPath must name a folder holding model.onnx and vocab.txt when Embedding:Provider is Onnx")
+                "Embedding:OnnxModelPath must name a folder holding model.onnx and its tokenizer (sentencepiece.bpe.model, vocab.txt or tokenizer.json) when Embedding:Provider is Onnx")
             .Validate(o => o.Provider is EmbeddingProvider.Builtin or EmbeddingProvider.Onnx || !string.IsNullOrWhiteSpace(o.Model),
                 "Embedding:Model is required for OpenAI, AzureOpenAI and OpenAICompatible embedding providers")
             .Validate(o => ProviderKeys.IsAllowedSetting(o.ApiKeySetting), "Embedding:ApiKeySetting " + ProviderKeys.SettingRule);

@@ -101,18 +101,29 @@ public class OnnxEmbeddingGeneratorTests
         Assert.Contains("model.onnx", ex.Message);
     }
 
-    [Theory]
-    [InlineData("model.onnx")]
-    [InlineData("vocab.txt")]
-    public void Constructor_MissingFile_FileNotFoundNamingIt(string missing)
+    [Fact]
+    public void Constructor_MissingModel_FileNotFoundNamingIt()
     {
         var folder = OnnxTestModel.CreateFolder();
-        File.Delete(Path.Combine(folder, missing));
+        File.Delete(Path.Combine(folder, "model.onnx"));
 
         var ex = Assert.Throws<FileNotFoundException>(() => new OnnxEmbeddingGenerator(folder));
 
-        Assert.Contains(missing, ex.Message);
-        Assert.Equal(Path.Combine(folder, missing), ex.FileName);
+        Assert.Contains("model.onnx", ex.Message);
+        Assert.Equal(Path.Combine(folder, "model.onnx"), ex.FileName);
+    }
+
+    [Fact]
+    public void Constructor_MissingTokenizer_FileNotFoundNamingAcceptedFiles()
+    {
+        var folder = OnnxTestModel.CreateFolder();
+        File.Delete(Path.Combine(folder, "vocab.txt"));
+
+        var ex = Assert.Throws<FileNotFoundException>(() => new OnnxEmbeddingGenerator(folder));
+
+        Assert.Contains("vocab.txt", ex.Message);
+        Assert.Contains("sentencepiece.bpe.model", ex.Message);
+        Assert.Contains("tokenizer.json", ex.Message);
     }
 
     [Fact]

@@ -95,14 +95,25 @@ public sealed class RerankingOptionsTests
         Assert.Empty(RerankingOptionsValidator.Problems(new RerankingOptions { Candidates = -1, MaxSensitivity = SensitivityLabel.Secret }));
 
     [Fact]
-    public void Problems_Onnx_RefusedAsNotAvailable() =>
-        Assert.Contains(RerankingOptionsValidator.Problems(new RerankingOptions { Provider = RerankerProvider.Onnx, ModelPath = Path.GetTempPath() }),
-            p => p.Contains("Onnx is not available"));
+    public void Problems_OnnxWithoutFolder_Refused() =>
+        Assert.Contains(RerankingOptionsValidator.Problems(new RerankingOptions { Provider = RerankerProvider.Onnx, ModelPath = "/nonexistent/reranker" }),
+            p => p.StartsWith("Reranking:ModelPath", StringComparison.Ordinal));
 
     [Fact]
-    public void Create_Onnx_ThrowsNotAvailable() =>
-        Assert.Contains("not available", Assert.Throws<NotSupportedException>(() =>
-            RerankerFactory.Create(new RerankingOptions { Provider = RerankerProvider.Onnx })).Message);
+    public async Task Create_OnnxFolder_InProcessCrossEncoderThatScores()
+    {
+        var dir = KnowledgePortal.Tests.Embedding.OnnxTestModel.NewFolder("factory-reranker");
+        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), KnowledgePortal.Tests.Embedding.OnnxTestModel.BuildCrossEncoder(1));
+        File.WriteAllLines(Path.Combine(dir, "vocab.txt"), KnowledgePortal.Tests.Embedding.OnnxTestModel.Vocab);
+        var options = new RerankingOptions { Provider = RerankerProvider.Onnx, ModelPath = dir };
+
+        Assert.Empty(RerankingOptionsValidator.Problems(options));
+        var reranker = RerankerFactory.Create(options);
+        Assert.IsType<OnnxCrossEncoderReranker>(reranker);
+        Assert.Equal((ProviderLocation.OnPremises, SensitivityLabel.Secret), (reranker.Location, reranker.MaxSensitivity));
+        Assert.Equal(2, (await reranker.ScoreAsync("leave", ["annual leave", "parking"])).Count);
+        (reranker as IDisposable)?.Dispose();
+    }
 
     [Fact]
     public void Create_CloudApiWithoutEndpoint_UsesThePublicApi()

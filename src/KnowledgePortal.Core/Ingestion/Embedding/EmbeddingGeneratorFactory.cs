@@ -12,9 +12,9 @@ public static class EmbeddingGeneratorFactory
     /// Builds the generator for <paramref name="options"/>:
     /// <list type="bullet">
     /// <item><b>Builtin</b> → <see cref="HashingEmbeddingGenerator"/> (<see cref="EmbeddingOptions.Dimensions"/>, if set, must be 384).</item>
-    /// <item><b>Onnx</b> → <see cref="OnnxEmbeddingGenerator"/> over <see cref="EmbeddingOptions.OnnxModelPath"/>
-    /// (model id = <see cref="EmbeddingOptions.Model"/> or the folder name; <see cref="EmbeddingOptions.Dimensions"/>, if
-    /// set, must equal the model's output size).</item>
+    /// <item><b>Onnx</b> → <see cref="OnnxEmbeddingGenerator"/> over <see cref="EmbeddingOptions.OnnxModelPath"/> with
+    /// <see cref="EmbeddingOptions.Onnx"/> (model id = <see cref="EmbeddingOptions.Model"/> or the folder name;
+    /// <see cref="EmbeddingOptions.Dimensions"/>, if set, must equal the model's output size).</item>
     /// <item><b>OpenAI</b> / <b>OpenAICompatible</b> → the OpenAI SDK's embedding client at
     /// <see cref="EmbeddingOptions.Endpoint"/> (OpenAI's default endpoint when unset for OpenAI; required for compatible
     /// servers, which may run without an API key).</item>
@@ -47,7 +47,9 @@ public static class EmbeddingGeneratorFactory
             case EmbeddingProvider.Onnx:
                 if (string.IsNullOrWhiteSpace(options.OnnxModelPath))
                     throw new ArgumentException("Embedding:OnnxModelPath is required for the Onnx provider.", nameof(options));
-                var onnx = new OnnxEmbeddingGenerator(options.OnnxModelPath, new OnnxEmbeddingGeneratorOptions { ModelId = options.Model });
+                var onnxOptions = (options.Onnx ?? new OnnxEmbeddingGeneratorOptions()).Clone();
+                if (!string.IsNullOrWhiteSpace(options.Model)) onnxOptions.ModelId = options.Model;
+                var onnx = new OnnxEmbeddingGenerator(options.OnnxModelPath, onnxOptions);
                 if (options.Dimensions is { } od && od != onnx.Dimension)
                 {
                     onnx.Dispose();

@@ -44,7 +44,7 @@ public sealed class EmbeddingIndexManager(
         var batch = await db.Chunks.Where(c => (c.EmbeddingModel != model.ModelId || c.EmbeddingModel == null) && c.Sensitivity <= clearance.MaxSensitivity)
             .OrderBy(c => c.Id).Take(batchSize).Select(c => new { c.Id, c.Context, c.Text }).ToListAsync(ct);
         if (batch.Count == 0) return 0;
-        var vectors = await embedder.GenerateAsync(batch.Select(b => IngestionPipeline.EmbeddingText(b.Context, b.Text)).ToList(), cancellationToken: ct);
+        var vectors = await embedder.GenerateAsync(batch.Select(b => IngestionPipeline.EmbeddingText(b.Context, b.Text)).ToList(), EmbeddingInput.Passage(), ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         for (var i = 0; i < batch.Count; i++)

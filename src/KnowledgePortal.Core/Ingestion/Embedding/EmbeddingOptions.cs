@@ -15,7 +15,7 @@ public enum EmbeddingProvider
     /// <summary>Any server implementing the OpenAI embeddings API (vLLM, Ollama, LM Studio, …).</summary>
     OpenAICompatible,
 
-    /// <summary>A local ONNX BERT-style model folder (<see cref="OnnxEmbeddingGenerator"/>).</summary>
+    /// <summary>A local ONNX model folder, BERT or XLM-R (<see cref="OnnxEmbeddingGenerator"/>).</summary>
     Onnx,
 }
 
@@ -43,8 +43,11 @@ public sealed class EmbeddingOptions
     /// <summary>Requested vector size for models that support shortening (text-embedding-3-*); null = model default.</summary>
     public int? Dimensions { get; set; }
 
-    /// <summary>Folder with model.onnx and vocab.txt, for <see cref="EmbeddingProvider.Onnx"/>.</summary>
+    /// <summary>Folder with model.onnx and its tokenizer (sentencepiece.bpe.model, vocab.txt or tokenizer.json), for <see cref="EmbeddingProvider.Onnx"/>.</summary>
     public string? OnnxModelPath { get; set; }
+
+    /// <summary>Pooling, query/passage prefixes and limits of the ONNX model (section <c>Embedding:Onnx</c>).</summary>
+    public OnnxEmbeddingGeneratorOptions Onnx { get; set; } = new();
 
     /// <summary>Texts per embedding request.</summary>
     public int BatchSize { get; set; } = 64;

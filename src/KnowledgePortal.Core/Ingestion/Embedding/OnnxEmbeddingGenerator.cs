@@ -1,68 +1,49 @@
-using System.Text.Json;
+using KnowledgePortal.Core.Onnx;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.Tokenizers;
 
 namespace KnowledgePortal.Core.Ingestion.Embedding;
 
-/// <summary>Settings for <see cref="OnnxEmbeddingGenerator"/>.</summary>
-public sealed class OnnxEmbeddingGeneratorOptions
-{
-    /// <summary>Model id recorded with vectors; defaults to the model folder's name.</summary>
-    public string? ModelId { get; set; }
-
-    /// <summary>Tokens per text including [CLS] and [SEP]; longer texts are truncated. Default 256.</summary>
-    public int MaxSequenceLength { get; set; } = 256;
-
-    /// <summary>
-    /// Lower-case before WordPiece. Null (default) reads <c>do_lower_case</c> from <c>tokenizer_config.json</c> in the
-    /// model folder when present, otherwise true (uncased models).
-    /// </summary>
-    public bool? LowerCase { get; set; }
-
-    /// <summary>Texts per ONNX Runtime call (bounds memory); larger requests are processed in slices.</summary>
-    public int MaxBatchSize { get; set; } = 32;
-
-    /// <summary>Intra-op threads for ONNX Runtime; null lets it decide.</summary>
-    public int? IntraOpNumThreads { get; set; }
-}
-
 /// <summary>
-/// Local sentence-embedding model: a BERT-style encoder exported to ONNX plus its WordPiece vocabulary, supplied by
-/// the administrator as a folder containing <c>model.onnx</c> and <c>vocab.txt</c>.
+/// Local sentence-embedding model: a BERT or XLM-R encoder exported to ONNX plus its tokenizer, supplied by the
+/// administrator as a folder containing <c>model.onnx</c> and one of <c>sentencepiece.bpe.model</c>, <c>vocab.txt</c> or
+/// <c>tokenizer.json</c> (see <see cref="OnnxTextTokenizer"/>).
 /// </summary>
 /// <remarks>
-/// <para>Texts are tokenised with <see cref="BertTokenizer"/> ([CLS] text [SEP], truncated to
-/// <see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/>, padded with [PAD] to the longest text of the
-/// batch). Only the inputs the model declares are fed: <c>input_ids</c> (required), <c>attention_mask</c> and
-/// <c>token_type_ids</c> (all zeros), as int64 or int32 <c>[batch, sequence]</c> tensors.</para>
+/// <para>Each text gets <see cref="OnnxEmbeddingGeneratorOptions.QueryPrefix"/> or
+/// <see cref="OnnxEmbeddingGeneratorOptions.PassagePrefix"/> by the <see cref="EmbeddingInputKind"/> in the request options
+/// (<see cref="EmbeddingInput"/>; passage when unset), is tokenised with the family's special tokens ([CLS] text [SEP] or
+/// &lt;s&gt; text &lt;/s&gt;), truncated to <see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/> and padded to
+/// the longest text of the batch. Only the inputs the model declares are fed: <c>input_ids</c> (required),
+/// <c>attention_mask</c> and <c>token_type_ids</c> (all zeros), as int64 or int32 <c>[batch, sequence]</c> tensors.</para>
 /// <para>The output used is <c>last_hidden_state</c> when the model has it, otherwise its first output. A
-/// <c>[batch, sequence, dim]</c> output is mean-pooled over the attention mask; a <c>[batch, dim]</c> output is taken
-/// as already pooled. Vectors are L2-normalised.</para>
-/// <para>Thread-safe: ONNX Runtime sessions and the tokenizer support concurrent use.</para>
+/// <c>[batch, sequence, dim]</c> output is pooled as <see cref="OnnxEmbeddingGeneratorOptions.Pooling"/> says (mean over
+/// the attention mask, or the first token); a <c>[batch, dim]</c> output is taken as already pooled. Vectors are
+/// L2-normalised.</para>
+/// <para>Thread-safe: ONNX Runtime sessions and the tokenizers support concurrent use.</para>
 /// </remarks>
 public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     /// <summary>Required model file name inside the folder.</summary>
     public const string ModelFileName = "model.onnx";
 
-    /// <summary>Required vocabulary file name inside the folder.</summary>
-    public const string VocabFileName = "vocab.txt";
+    /// <summary>The WordPiece vocabulary file name (one of the accepted tokenizer files).</summary>
+    public const string VocabFileName = OnnxTextTokenizer.VocabFileName;
 
-    private readonly InferenceSession _session;
-    private readonly BertTokenizer _tokenizer;
+    private readonly OnnxEncoderSession _session;
+    private readonly OnnxTextTokenizer _tokenizer;
     private readonly OnnxEmbeddingGeneratorOptions _options;
     private readonly string _outputName;
-    private readonly string[] _outputNames;
     private readonly EmbeddingGeneratorMetadata _metadata;
     private bool _disposed;
 
     /// <summary>Loads the model folder. Throws <see cref="DirectoryNotFoundException"/> or
-    /// <see cref="FileNotFoundException"/> with an explanatory message when something is missing.</summary>
+    /// <see cref="FileNotFoundException"/> with an explanatory message when something is missing,
+    /// <see cref="InvalidDataException"/> or <see cref="NotSupportedException"/> when a file cannot be used.</summary>
     public OnnxEmbeddingGenerator(string modelDirectory, OnnxEmbeddingGeneratorOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
-        _options = options ?? new OnnxEmbeddingGeneratorOptions();
+        _options = (options ?? new OnnxEmbeddingGeneratorOptions()).Clone(); // later changes to the caller's object do not leak in
         if (_options.MaxSequenceLength < 3)
             throw new ArgumentOutOfRangeException(nameof(options), _options.MaxSequenceLength, "MaxSequenceLength must be at least 3.");
         if (_options.MaxBatchSize < 1)
@@ -71,40 +52,18 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         var directory = Path.GetFullPath(modelDirectory);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException(
-                $"The ONNX embedding model folder '{directory}' does not exist. Point Embedding:OnnxModelPath at a folder containing {ModelFileName} and {VocabFileName}.");
+                $"The ONNX embedding model folder '{directory}' does not exist. Point Embedding:OnnxModelPath at a folder containing {ModelFileName} and {OnnxTextTokenizer.AcceptedFiles}.");
         var modelPath = Path.Combine(directory, ModelFileName);
-        var vocabPath = Path.Combine(directory, VocabFileName);
         if (!File.Exists(modelPath))
             throw new FileNotFoundException(
                 $"The ONNX embedding model folder '{directory}' has no {ModelFileName}. Export the encoder to ONNX and save it under that name.", modelPath);
-        if (!File.Exists(vocabPath))
-            throw new FileNotFoundException(
-                $"The ONNX embedding model folder '{directory}' has no {VocabFileName}. Copy the model's WordPiece vocabulary there under that name.", vocabPath);
 
         ModelId = string.IsNullOrWhiteSpace(_options.ModelId) ? new DirectoryInfo(directory).Name : _options.ModelId;
-        _tokenizer = BertTokenizer.Create(vocabPath, new BertOptions
-        {
-            LowerCaseBeforeTokenization = _options.LowerCase ?? ReadDoLowerCase(directory) ?? true,
-        });
-
-        using var sessionOptions = new SessionOptions();
-        if (_options.IntraOpNumThreads is { } threads) sessionOptions.IntraOpNumThreads = threads;
+        _tokenizer = OnnxTextTokenizer.Load(directory, _options.LowerCase);
+        _session = OnnxEncoderSession.Open(modelPath, _options.IntraOpNumThreads);
         try
         {
-            _session = new InferenceSession(modelPath, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new InvalidDataException($"'{modelPath}' could not be loaded by ONNX Runtime: {ex.Message}", ex);
-        }
-
-        try
-        {
-            ValidateInputs();
-            _outputName = _session.OutputMetadata.ContainsKey("last_hidden_state")
-                ? "last_hidden_state"
-                : _session.OutputNames[0];
-            _outputNames = [_outputName];
+            _outputName = _session.PickOutput("last_hidden_state");
             Dimension = ProbeDimension();
         }
         catch
@@ -121,6 +80,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>Length of the produced vectors.</summary>
     public int Dimension { get; }
 
+    /// <summary>The tokenizer loaded from the folder (its <see cref="OnnxTextTokenizer.Description"/> says which file).</summary>
+    public OnnxTextTokenizer Tokenizer => _tokenizer;
+
     /// <inheritdoc />
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
@@ -130,7 +92,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         if (options?.Dimensions is { } requested && requested != Dimension)
             throw new NotSupportedException($"The ONNX model '{ModelId}' produces {Dimension} dimensions (requested {requested}).");
 
-        var texts = values.Select(v => v ?? string.Empty).ToList();
+        var prefix = EmbeddingInput.KindOf(options) == EmbeddingInputKind.Query ? _options.QueryPrefix : _options.PassagePrefix;
+        var texts = values.Select(v => string.IsNullOrEmpty(prefix) ? v ?? string.Empty : prefix + v).ToList();
         var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
         var now = DateTimeOffset.UtcNow;
         for (int start = 0; start < texts.Count; start += _options.MaxBatchSize)
@@ -143,23 +106,16 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         return Task.FromResult(result);
     }
 
-    private void ValidateInputs()
+    /// <summary>The ids fed to the model for <paramref name="text"/> (prefix included), for diagnostics and tests.</summary>
+    internal int[] EncodeForModel(string text, EmbeddingInputKind kind)
     {
-        if (!_session.InputMetadata.ContainsKey("input_ids"))
-            throw new NotSupportedException(
-                $"The ONNX model has no 'input_ids' input (inputs: {string.Join(", ", _session.InputMetadata.Keys)}); a BERT-style encoder is required.");
-        foreach (var (name, meta) in _session.InputMetadata)
-        {
-            if (name is not ("input_ids" or "attention_mask" or "token_type_ids"))
-                throw new NotSupportedException($"The ONNX model declares input '{name}', which is not supported (expected input_ids, attention_mask, token_type_ids).");
-            if (meta.ElementType != typeof(long) && meta.ElementType != typeof(int))
-                throw new NotSupportedException($"The ONNX model input '{name}' has element type {meta.ElementType.Name}; int64 or int32 is required.");
-        }
+        var prefix = kind == EmbeddingInputKind.Query ? _options.QueryPrefix : _options.PassagePrefix;
+        return _tokenizer.EncodeSingle((prefix ?? string.Empty) + text, _options.MaxSequenceLength).Ids;
     }
 
     private int ProbeDimension()
     {
-        var meta = _session.OutputMetadata[_outputName];
+        var meta = _session.Session.OutputMetadata[_outputName];
         if (meta.ElementType != typeof(float))
             throw new NotSupportedException($"The ONNX model output '{_outputName}' has element type {meta.ElementType.Name}; float32 is required.");
         if (meta.Dimensions.Length is not (2 or 3))
@@ -170,86 +126,45 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     private List<float[]> Run(List<string> texts)
     {
-        int batch = texts.Count;
-        var encoded = new List<int[]>(batch);
-        int maxContent = _options.MaxSequenceLength - 2;
-        foreach (var text in texts)
-        {
-            // Stops encoding once maxContent tokens are produced, so very long texts cost no more than short ones.
-            var ids = _tokenizer.EncodeToIds(text, maxContent, addSpecialTokens: false, out _, out _);
-            int n = Math.Min(ids.Count, maxContent);
-            var withSpecials = new int[n + 2];
-            withSpecials[0] = _tokenizer.ClassificationTokenId;
-            for (int i = 0; i < n; i++) withSpecials[i + 1] = ids[i];
-            withSpecials[n + 1] = _tokenizer.SeparatorTokenId;
-            encoded.Add(withSpecials);
-        }
-        int seq = encoded.Max(e => e.Length);
-
-        var inputIds = new long[batch * seq];
-        var mask = new long[batch * seq];
-        Array.Fill(inputIds, _tokenizer.PaddingTokenId);
-        for (int b = 0; b < batch; b++)
-        {
-            var e = encoded[b];
-            for (int s = 0; s < e.Length; s++)
-            {
-                inputIds[b * seq + s] = e[s];
-                mask[b * seq + s] = 1;
-            }
-        }
-
-        long[] shape = [batch, seq];
-        var inputs = new Dictionary<string, OrtValue>();
-        try
-        {
-            foreach (var (name, meta) in _session.InputMetadata)
-            {
-                long[] data = name switch
-                {
-                    "input_ids" => inputIds,
-                    "attention_mask" => mask,
-                    _ => new long[batch * seq], // token_type_ids: single segment
-                };
-                inputs[name] = meta.ElementType == typeof(int)
-                    ? OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(data, x => (int)x), shape)
-                    : OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
-
-            using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, inputs, _outputNames);
-            var output = outputs[0];
-            var outShape = output.GetTensorTypeAndShape().Shape;
-            var values = output.GetTensorDataAsSpan<float>();
-            return outShape.Length == 3
-                ? MeanPool(values, outShape, mask, batch, seq)
-                : Pooled(values, outShape, batch);
-        }
-        finally
-        {
-            foreach (var value in inputs.Values) value.Dispose();
-        }
+        var batch = PaddedBatch.From(texts.Select(t => _tokenizer.EncodeSingle(t, _options.MaxSequenceLength)).ToList(), _tokenizer.PaddingId);
+        using var outputs = _session.Run(batch, _outputName);
+        var output = outputs[0];
+        var outShape = output.GetTensorTypeAndShape().Shape;
+        var values = output.GetTensorDataAsSpan<float>();
+        return outShape.Length == 3
+            ? Pool(values, outShape, batch)
+            : Pooled(values, outShape, batch.Batch);
     }
 
-    private static List<float[]> MeanPool(ReadOnlySpan<float> hidden, long[] shape, long[] mask, int batch, int seq)
+    private List<float[]> Pool(ReadOnlySpan<float> hidden, long[] shape, PaddedBatch batch)
     {
-        if (shape[0] != batch || shape[1] != seq)
-            throw new InvalidDataException($"Unexpected ONNX output shape [{string.Join(", ", shape)}] for input [{batch}, {seq}].");
+        int rows = batch.Batch, seq = batch.Sequence;
+        if (shape[0] != rows || shape[1] != seq)
+            throw new InvalidDataException($"Unexpected ONNX output shape [{string.Join(", ", shape)}] for input [{rows}, {seq}].");
         int dim = checked((int)shape[2]);
-        var result = new List<float[]>(batch);
-        for (int b = 0; b < batch; b++)
+        var mask = batch.AttentionMask;
+        var result = new List<float[]>(rows);
+        for (int b = 0; b < rows; b++)
         {
-            var v = new float[dim];
-            int count = 0;
-            for (int s = 0; s < seq; s++)
+            float[] v;
+            if (_options.Pooling == OnnxPooling.Cls)
             {
-                if (mask[b * seq + s] == 0) continue;
-                count++;
-                var row = hidden.Slice((b * seq + s) * dim, dim);
-                for (int d = 0; d < dim; d++) v[d] += row[d];
+                v = hidden.Slice(b * seq * dim, dim).ToArray();
             }
-            if (count > 0)
-                for (int d = 0; d < dim; d++) v[d] /= count;
+            else
+            {
+                v = new float[dim];
+                int count = 0;
+                for (int s = 0; s < seq; s++)
+                {
+                    if (mask[b * seq + s] == 0) continue;
+                    count++;
+                    var row = hidden.Slice((b * seq + s) * dim, dim);
+                    for (int d = 0; d < dim; d++) v[d] += row[d];
+                }
+                if (count > 0)
+                    for (int d = 0; d < dim; d++) v[d] /= count;
+            }
             Normalize(v);
             result.Add(v);
         }
@@ -280,32 +195,13 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         for (int i = 0; i < v.Length; i++) v[i] *= inv;
     }
 
-    private static bool? ReadDoLowerCase(string directory)
-    {
-        var path = Path.Combine(directory, "tokenizer_config.json");
-        if (!File.Exists(path)) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            if (doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("do_lower_case", out var value)
-                && value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                return value.GetBoolean();
-        }
-        catch (JsonException)
-        {
-            // Not our file to validate; fall back to the default.
-        }
-        return null;
-    }
-
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null) return null;
         if (serviceType == typeof(EmbeddingGeneratorMetadata)) return _metadata;
-        if (serviceType == typeof(InferenceSession)) return _session;
+        if (serviceType == typeof(InferenceSession)) return _session.Session;
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 

@@ -23,9 +23,9 @@ public static class RerankerFactory
                 return null;
 
             case RerankerProvider.Onnx:
-                // ONNX: see OnnxCrossEncoderReranker — construct it here from options.ModelPath (clearance
-                // RerankerClearance.InProcess) and drop the Unavailable rule below.
-                throw new NotSupportedException(Unavailable(options));
+                if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
+                // In-process: on premises, cleared for Secret (see OnnxCrossEncoderReranker).
+                return new OnnxCrossEncoderReranker(options.ModelPath!);
 
             case RerankerProvider.Http:
                 if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
@@ -39,9 +39,4 @@ public static class RerankerFactory
         }
     }
 
-    /// <summary>Why the configured provider cannot be built in this build, or null (the validator refuses the start with it).</summary>
-    public static string? Unavailable(RerankingOptions options) =>
-        options.Provider == RerankerProvider.Onnx // ONNX: remove once OnnxCrossEncoderReranker is constructed in Create
-            ? "Reranking:Provider Onnx is not available yet (the ONNX cross-encoder is not part of this build); use Http or None"
-            : null;
 }

@@ -29,7 +29,6 @@ public sealed class RerankingOptionsValidator : IValidateOptions<RerankingOption
         {
             if (string.IsNullOrWhiteSpace(o.ModelPath) || !Directory.Exists(o.ModelPath))
                 yield return "Reranking:ModelPath must name the folder of the ONNX cross-encoder when Reranking:Provider is Onnx";
-            if (RerankerFactory.Unavailable(o) is { } unavailable) yield return unavailable;
             yield break;
         }
 
