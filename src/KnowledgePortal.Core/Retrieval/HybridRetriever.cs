@@ -92,7 +92,7 @@ public sealed class HybridRetriever(
         }).ToList();
         var coverage = keywordHits.Count == 0 ? 0 : keywordHits.Max(h => h.Coverage);
         var similarity = vectorHits.Count == 0 ? 0 : 1 - vectorHits.Min(h => h.Distance);
-        return new RetrievalResult(relevant, relevant.Count > 0 && RelevanceGate.Covers(coverage, similarity, o),
+        return new RetrievalResult(relevant, relevant.Count > 0 && RelevanceGate.Covers(coverage, similarity, RelevanceGate.IsCjk(request.Query), o),
             new RetrievalDiagnostics(keywordOnly ? KeywordOnlyPath : exact ? "exact" : "hnsw-iterative", visible, vectorHits.Count, keywordHits.Count,
                 sw.Elapsed.TotalMilliseconds, Math.Round(coverage, 4), Math.Round(similarity, 4), rerankSummary));
     }

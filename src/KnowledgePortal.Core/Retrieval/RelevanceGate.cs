@@ -7,8 +7,16 @@ namespace KnowledgePortal.Core.Retrieval;
 /// semantic: a passage vector at least <see cref="RetrievalOptions.MinAnswerSimilarity"/> close to the question's.
 /// Thresholds are calibrated with <c>./portal eval --off-corpus</c> (docs/quality.md).
 /// </summary>
+/// <remarks>
+/// Japanese (any CJK) questions have their own threshold: their lexemes are character bigrams, and a question's particles
+/// and endings yield bigrams that match little, so the same evidence reads as a lower share than with English words.
+/// </remarks>
 public static class RelevanceGate
 {
-    public static bool Covers(double keywordCoverage, double bestSimilarity, RetrievalOptions o) =>
-        keywordCoverage >= o.MinQueryCoverage || bestSimilarity >= o.MinAnswerSimilarity;
+    public static bool Covers(double keywordCoverage, double bestSimilarity, bool cjkQuestion, RetrievalOptions o) =>
+        keywordCoverage >= (cjkQuestion ? o.MinQueryCoverageCjk : o.MinQueryCoverage) || bestSimilarity >= o.MinAnswerSimilarity;
+
+    /// <summary>True when the question contains CJK text (its coverage is judged by <see cref="RetrievalOptions.MinQueryCoverageCjk"/>).</summary>
+    public static bool IsCjk(string question) =>
+        Text.CjkText.Tokenize(Text.CjkText.Normalize(question)).Any(t => t.IsCjk);
 }

@@ -30,7 +30,10 @@ public sealed class RetrievalOptions
     /// </summary>
     [Range(0, 100_000_000)] public int KeywordPostingsBudget { get; set; } = 20_000;
     /// <summary>The documents cover a question when the best passage matches this share of its idf mass (see RelevanceGate).</summary>
-    [Range(0, 1)] public double MinQueryCoverage { get; set; } = 0.5;
+    /// Calibrated on held-out halves of SQuAD and JSQuAD (docs/quality.md).
+    [Range(0, 1)] public double MinQueryCoverage { get; set; } = 0.42;
+    /// <summary>The same for questions containing Japanese (CJK) text.</summary>
+    [Range(0, 1)] public double MinQueryCoverageCjk { get; set; } = 0.3;
     /// <summary>Coverage weighs each lexeme by idf to this power: above 1, the rarest words of a question decide.</summary>
     [Range(0, 4)] public double CoverageIdfPower { get; set; } = 1;
     /// <summary>…or when a passage vector is at least this similar to the question (1 turns semantic evidence off).</summary>

@@ -46,9 +46,12 @@ public class FusionTests
     [Fact]
     public void RelevanceGate_CoverageOrSimilarity_EitherIsEvidence()
     {
-        var o = new RetrievalOptions { MinQueryCoverage = 0.4, MinAnswerSimilarity = 0.8 };
-        Assert.True(RelevanceGate.Covers(0.5, 0, o));
-        Assert.True(RelevanceGate.Covers(0, 0.85, o));
-        Assert.False(RelevanceGate.Covers(0.3, 0.5, o));
+        var o = new RetrievalOptions { MinQueryCoverage = 0.4, MinQueryCoverageCjk = 0.3, MinAnswerSimilarity = 0.8 };
+        Assert.True(RelevanceGate.Covers(0.5, 0, false, o));
+        Assert.True(RelevanceGate.Covers(0, 0.85, false, o));
+        Assert.False(RelevanceGate.Covers(0.35, 0.5, false, o));
+        Assert.True(RelevanceGate.Covers(0.35, 0.5, true, o));
+        Assert.True(RelevanceGate.IsCjk("有給休暇は何日?"));
+        Assert.False(RelevanceGate.IsCjk("Can I bring my dog?"));
     }
 }
