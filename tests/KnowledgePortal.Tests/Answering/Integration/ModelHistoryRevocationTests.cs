@@ -21,7 +21,11 @@ public sealed class ModelHistoryRevocationTests(AnsweringFixture fixture) : ICla
     {
         _model = await FakeOpenAiServer.StartAsync();
         // A model that repeats what it is sent, so an earlier answer carries its HR passages word for word.
-        _model.Responder = info => "ECHO " + string.Join(" ", info.Messages.Select(m => m.Content)) + " [1]";
+        // The rewrite call gets a plausible standalone question (an echo of the whole prompt would be a query no
+        // passage covers, and the answer prompt would never be sent); its prompt is still captured and checked.
+        _model.Responder = info => info.Messages.Any(m => m.Content.Contains("You rewrite follow-up questions", StringComparison.Ordinal))
+            ? "What is the bonus for grade G5 for part-timers?"
+            : "ECHO " + string.Join(" ", info.Messages.Select(m => m.Content)) + " [1]";
         await SetProfilesAsync(Services, extractiveEnabled: false,
             Profile("Echo", _model, ProviderLocation.OnPremises, SensitivityLabel.Secret));
     }

@@ -32,6 +32,29 @@ public class HybridRetrieverTests(DemoCorpusFixture fixture) : IClassFixture<Dem
         Assert.Contains("3 days a week", top.Text);
     }
 
+    [Theory]
+    [InlineData("Can I bring my dog to the office?")]
+    [InlineData("What is the capital of Australia?")]
+    [InlineData("犬を連れて出社できますか")]
+    public async Task SearchAsync_TopicTheDocumentsDoNotCover_NotCovered(string question)
+    {
+        var result = await SearchAsync("staff", question);
+
+        Assert.False(result.Answerable, $"coverage {result.Diagnostics.QueryCoverage}\n{Describe(result)}");
+    }
+
+    [Theory]
+    [InlineData("How many days a week can I work remotely?")]
+    [InlineData("When are taxis reimbursed?")]
+    [InlineData("在宅勤務は週何日までできますか")]
+    [InlineData("有給休暇の申請")]
+    public async Task SearchAsync_TopicTheDocumentsCover_Answerable(string question)
+    {
+        var result = await SearchAsync("staff", question);
+
+        Assert.True(result.Answerable, $"coverage {result.Diagnostics.QueryCoverage}\n{Describe(result)}");
+    }
+
     [Fact]
     public async Task SearchAsync_JapaneseLeaveRequestAsStaff_FindsJapaneseHandbookInTopThree()
     {
