@@ -285,7 +285,8 @@ public sealed class HybridRetriever(
         cmd.Parameters.AddWithValue("groups", groups);
         cmd.Parameters.AddWithValue("n", n);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
-        var totalIdf = terms.Terms.Sum(t => Math.Pow(t.Idf, o.CoverageIdfPower));
+        // A word no readable passage contains weighs UnseenTermWeight times against coverage: the documents never say it.
+        var totalIdf = terms.Terms.Sum(t => Math.Pow(t.Idf, o.CoverageIdfPower) * (t.Df == 0 ? o.UnseenTermWeight : 1));
         var hits = new List<KeywordHit>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

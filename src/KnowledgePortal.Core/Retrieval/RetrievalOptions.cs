@@ -36,6 +36,9 @@ public sealed class RetrievalOptions
     [Range(0, 1)] public double MinQueryCoverageCjk { get; set; } = 0.3;
     /// <summary>Coverage weighs each lexeme by idf to this power: above 1, the rarest words of a question decide.</summary>
     [Range(0, 4)] public double CoverageIdfPower { get; set; } = 1;
+    /// <summary>A question word no readable passage contains counts this many times against coverage (2 separated no
+    /// better than 1 on held-out SQuAD: docs/quality.md).</summary>
+    [Range(1, 10)] public double UnseenTermWeight { get; set; } = 1;
     /// <summary>…or when a passage vector is at least this similar to the question (1 turns semantic evidence off).</summary>
     [Range(0, 1)] public double MinAnswerSimilarity { get; set; } = 1.0;
     /// <summary>A user who can read fewer chunks than this gets an exact scan instead of the HNSW index.</summary>
