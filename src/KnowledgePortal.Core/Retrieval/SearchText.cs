@@ -21,11 +21,7 @@ public static class SearchText
     /// <summary>Words longer than this (UTF-16 units) are ignored: they are hashes, base64 or garbage, not words.</summary>
     public const int MaxWordLength = 100;
 
-    /// <summary>Upper bound on OR-ed groups in one tsquery (query terms plus expansions).</summary>
-    public const int MaxGroups = 32;
 
-    /// <summary>Upper bound on AND-ed lexemes inside one group (long CJK terms are truncated).</summary>
-    public const int MaxLexemesPerGroup = 32;
 
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {

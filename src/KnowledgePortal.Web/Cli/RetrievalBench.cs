@@ -12,7 +12,6 @@ using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Retrieval;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;

@@ -5,7 +5,6 @@ using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
