@@ -31,6 +31,8 @@ public sealed record AskDelta(string Text) : AskEvent;
 public sealed record AskCompleted(Guid SessionId, Guid MessageId, string Answer, IReadOnlyList<AnswerCitation> Citations, string Provider,
     string? Model, string Route, bool Answered, AskUsage Usage, string? Notice) : AskEvent;
 public sealed record AskFailed(string Message) : AskEvent;
+/// <summary>The notice changed while answering (the model failed and the answer quotes passages instead).</summary>
+public sealed record AskNotice(string Notice) : AskEvent;
 
 /// <summary>
 /// From question to cited answer: rewrite a follow-up, expand with the glossary, retrieve what this user may read,
@@ -66,16 +68,28 @@ public sealed partial class AskService(
 
         var enabled = await providers.EnabledAsync(ct);
         var chosen = ProviderCatalog.Choose(enabled, request.Provider, o.DefaultProvider);
-        var standalone = await StandaloneQuestionAsync(question, history, chosen, historySensitivity, ct);
-        var expansions = GlossaryExpander.Expand(standalone, await GlossaryAsync(ct));
-        var retrieval = await retriever.SearchAsync(user, new SearchRequest(standalone, expansions, request.CollectionIds), ct);
+        var (standalone, carried) = await StandaloneQuestionAsync(question, history, chosen, historySensitivity, ct);
+        var glossary = await GlossaryAsync(ct);
+        var retrieval = await retriever.SearchAsync(user, new SearchRequest(standalone, GlossaryExpander.Expand(standalone, glossary), request.CollectionIds), ct);
+        string? followUpNotice = null;
+        if (!retrieval.Answerable && carried is not null)
+        {
+            // A follow-up whose new condition ("part-time staff") no document mentions: the passages on the subject it
+            // follows are still what the documents say, shown as such rather than "not covered".
+            var subject = await retriever.SearchAsync(user, new SearchRequest(carried, GlossaryExpander.Expand(carried, glossary), request.CollectionIds), ct);
+            if (subject.Answerable)
+            {
+                retrieval = subject;
+                followUpNotice = FollowUpSubjectNotice(language);
+            }
+        }
 
         var decision = SensitivityRouter.Route(retrieval.Passages, ProviderCatalog.ToChoice(chosen), enabled.Select(ProviderCatalog.ToChoice).ToList());
         var profile = enabled.FirstOrDefault(p => p.Name == decision.Provider.Name) ?? chosen;
         var sources = decision.Passages;
-        var notice = budget.Level == BudgetLevel.Warning
-            ? string.Join(" ", new[] { budget.Message, decision.Reason }.Where(n => !string.IsNullOrEmpty(n)))
-            : decision.Reason;
+        var notice = string.Join(" ", new[] { budget.Level == BudgetLevel.Warning ? budget.Message : null, followUpNotice, decision.Reason }
+            .Where(n => !string.IsNullOrEmpty(n)));
+        if (notice.Length == 0) notice = null;
         var route = retrieval.Answerable ? decision.Route : "not-covered";
 
         yield return new AskStarted(session.Id, profile.Name, route, notice, sources);
@@ -94,7 +108,8 @@ public sealed partial class AskService(
         }
         else if (profile.Kind == ProviderKind.Extractive)
         {
-            answer = ExtractiveAnswerer.Answer(question, sources, language);
+            // Scored against the stand-alone question, so a follow-up's sentences are about the subject carried over.
+            answer = ExtractiveAnswerer.Answer(standalone, sources, language);
             firstTokenMs = (int)total.ElapsedMilliseconds;
             yield return new AskDelta(answer);
         }
@@ -118,14 +133,29 @@ public sealed partial class AskService(
             }
             if (model.Failure is { } failure)
             {
-                if (model.FailureType != nameof(OperationCanceledException))
+                var cancelled = model.FailureType == nameof(OperationCanceledException);
+                if (!cancelled)
                     logger.LogWarning("Provider {Provider} failed: {Error}", profile.Name, model.FailureType);
                 await RecordFailureAsync(user, profile, route, failure, ct);
-                yield return new AskFailed(failure);
-                yield break;
+                if (cancelled || streamed.Length > 0)
+                {
+                    // Cancelled by the user, or the model failed mid-answer: what was shown cannot be taken back.
+                    yield return new AskFailed(failure);
+                    yield break;
+                }
+                // The model failed before its first word: quote the passages instead, and say so.
+                route = FallbackRoute;
+                answer = ExtractiveAnswerer.Answer(standalone, sources, language);
+                notice = string.Join(" ", new[] { notice, failure, FallbackNotice(language) }.Where(n => !string.IsNullOrEmpty(n)));
+                yield return new AskNotice(notice);
+                yield return new AskDelta(answer);
+                streamed = answer;
             }
-            answer = text.ToString();
-            (inputTokens, outputTokens, estimated) = model.Tokens(tokens, answer);
+            else
+            {
+                answer = text.ToString();
+                (inputTokens, outputTokens, estimated) = model.Tokens(tokens, answer);
+            }
         }
 
         var (clean, mapped) = CitationMapper.Map(answer, sources);
@@ -138,14 +168,19 @@ public sealed partial class AskService(
         yield return new AskCompleted(session.Id, messageId, clean, citations, profile.Name, profile.Model, route, answered, usageRecord, notice);
     }
 
+    public static string FollowUpSubjectNotice(string language) => PromptText.IsJapanese(language)
+        ? "追加の質問の条件に触れた資料はありません。前の質問の内容について資料が述べている箇所を示します。"
+        : "No document mentions this follow-up's condition itself; these passages are what the documents say about the question it follows.";
+
     /// <summary>
     /// A follow-up ("and for part-timers?") becomes a stand-alone query: by the chosen model when it may see the
-    /// conversation, else by the heuristic (previous question's key terms).
+    /// conversation, else by the heuristic (previous question's key terms). <c>Carried</c> is the previous question when
+    /// the heuristic carried its subject over, else null.
     /// </summary>
-    private async Task<string> StandaloneQuestionAsync(string question, IReadOnlyList<(string Role, string Content)> history,
+    private async Task<(string Standalone, string? Carried)> StandaloneQuestionAsync(string question, IReadOnlyList<(string Role, string Content)> history,
         ProviderProfile chosen, SensitivityLabel historySensitivity, CancellationToken ct)
     {
-        if (history.Count == 0 || !QueryRewriter.LooksLikeFollowUp(question)) return question;
+        if (history.Count == 0 || !QueryRewriter.LooksLikeFollowUp(question)) return (question, null);
         if (chosen.Kind != ProviderKind.Extractive && historySensitivity <= chosen.MaxSensitivity)
         {
             try
@@ -155,27 +190,73 @@ public sealed partial class AskService(
                 using var client = providers.CreateChatClient(chosen);
                 var reply = await client.GetResponseAsync(QueryRewriter.BuildRewritePrompt(question, history).ToList(),
                     new ChatOptions { Temperature = 0, MaxOutputTokens = 120 }, timeout.Token);
-                return QueryRewriter.CleanRewrite(reply.Text, question);
+                return (QueryRewriter.CleanRewrite(reply.Text, question), null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 logger.LogInformation("Query rewrite by {Provider} failed ({Error}); using the heuristic", chosen.Name, ex.GetType().Name);
             }
         }
-        return QueryRewriter.HeuristicStandalone(question, history) ?? question;
+        return QueryRewriter.HeuristicStandalone(question, history) is { } rewritten
+            ? (rewritten, QueryRewriter.PreviousQuestion(question, history))
+            : (question, null);
     }
 
-    public static string DescribeProviderError(ProviderProfile profile, Exception ex, bool timedOut, int timeoutSeconds) => ex switch
+    /// <summary>Route recorded when the chosen model failed and the answer quotes passages instead.</summary>
+    public const string FallbackRoute = "fallback-extractive";
+
+    public static string FallbackNotice(string language) => PromptText.IsJapanese(language)
+        ? "代わりに、資料の該当箇所をそのまま引用して回答しています。"
+        : "This answer quotes passages from your documents instead.";
+
+    /// <summary>
+    /// What went wrong with a model call, in words a user can act on: which profile and endpoint, and what happened
+    /// (never an exception type name such as "AggregateException").
+    /// </summary>
+    public static string DescribeProviderError(ProviderProfile profile, Exception ex, bool timedOut, int timeoutSeconds)
     {
-        _ when timedOut => $"The model '{profile.Name}' did not answer within {timeoutSeconds} s. Try again, or choose another model.",
-        ClientResultException { Status: 401 or 403 } => $"The model '{profile.Name}' refused the request: its API key is missing or wrong. Ask IT to check the provider profile.",
-        ClientResultException { Status: 429 } => $"The model '{profile.Name}' is busy or over its quota (HTTP 429). Try again in a minute.",
-        ClientResultException { Status: 404 } => $"The model '{profile.Name}' was not found at its endpoint (HTTP 404). Ask IT to check the model name.",
-        ClientResultException c => $"The model '{profile.Name}' returned an error (HTTP {c.Status}). Try again, or choose another model.",
-        HttpRequestException or IOException => $"The model '{profile.Name}' could not be reached. Try again, or choose another model.",
-        InvalidOperationException => $"The model '{profile.Name}' is not configured correctly: {ex.Message}",
-        _ => $"The model '{profile.Name}' failed to answer ({ex.GetType().Name}).",
-    };
+        var at = EndpointLabel(profile) is { } e ? $"'{profile.Name}' at {e}" : $"'{profile.Name}'";
+        var root = Innermost(ex);
+        return (ex, root) switch
+        {
+            _ when timedOut => $"The model {at} did not answer within {timeoutSeconds} s. Try again, or choose another model.",
+            (ClientResultException { Status: 401 or 403 }, _) => $"The model {at} refused the request: its API key is missing or wrong. Ask IT to check the provider profile.",
+            (ClientResultException { Status: 429 }, _) => $"The model {at} is busy or over its quota (HTTP 429). Try again in a minute.",
+            (ClientResultException { Status: 404 }, _) => $"The model {at} was not found (HTTP 404): the endpoint or the model name '{profile.Model}' is wrong. Ask IT to check the provider profile.",
+            (ClientResultException { Status: >= 500 } c, _) => $"The model {at} had an internal error (HTTP {c.Status}). Try again, or choose another model.",
+            (ClientResultException { Status: > 0 } c, _) => $"The model {at} rejected the request (HTTP {c.Status}). Ask IT to check the provider profile.",
+            (_, System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }) => $"The model {at} could not be reached: nothing is listening there (connection refused). Is the model server running?",
+            (_, System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData }) => $"The model {at} could not be reached: the host name is unknown. Ask IT to check the endpoint.",
+            (_, System.Security.Authentication.AuthenticationException) => $"The model {at} could not be reached securely: its TLS certificate was not accepted. Ask IT to check the endpoint.",
+            (_, TimeoutException or TaskCanceledException) => $"The model {at} did not answer in time. Try again, or choose another model.",
+            (_, HttpRequestException or IOException or System.Net.Sockets.SocketException) => $"The model {at} could not be reached (the connection failed). Try again, or choose another model.",
+            (_, System.Text.Json.JsonException or FormatException) => $"The model {at} sent a reply the portal could not read: is the endpoint an OpenAI-compatible API?",
+            (_, InvalidOperationException or ArgumentException or UriFormatException) => $"The model '{profile.Name}' is not configured correctly: {root.Message}",
+            (ClientResultException, _) => $"The model {at} could not be reached (no response). Try again, or choose another model.",
+            _ => $"The model {at} failed to answer. Try again, or choose another model.",
+        };
+    }
+
+    /// <summary>Scheme, host, port and path of a profile's endpoint (no credentials or query), or null when it has none.</summary>
+    public static string? EndpointLabel(ProviderProfile profile)
+    {
+        if (string.IsNullOrWhiteSpace(profile.Endpoint)) return null;
+        return Uri.TryCreate(profile.Endpoint.Trim(), UriKind.Absolute, out var u)
+            ? $"{u.Scheme}://{u.Authority}{u.AbsolutePath.TrimEnd('/')}"
+            : profile.Endpoint.Trim();
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        var e = ex;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            var next = e is AggregateException { InnerExceptions.Count: > 0 } a ? a.InnerExceptions[0] : e.InnerException;
+            if (next is null) break;
+            e = next;
+        }
+        return e;
+    }
 
     public static string NotCovered(string language, bool withheld) => (language, withheld) switch
     {

@@ -19,11 +19,15 @@ public static partial class QueryRewriter
     /// <summary>Rewritten questions longer than this are cut.</summary>
     public const int MaxRewriteLength = 500;
 
-    [GeneratedRegex(@"^(?:and|what about|how about|then|also)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:and|what about|how about|then|also|in the case of|what if|same for)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EnglishFollowUpStart();
 
-    [GeneratedRegex(@"^(?:では|じゃあ|じゃ|それでは|それなら|ならば)")]
+    [GeneratedRegex(@"^(?:では|じゃあ|じゃ|それでは|それなら|ならば|また|あと)")]
     private static partial Regex JapaneseFollowUpStart();
+
+    // Elliptical follow-ups name only the new case: 「パートタイム社員の場合は？」「大阪については？」「契約社員はどうですか？」
+    [GeneratedRegex(@"(?:(?:の場合|場合|については|について|だと|ならば|なら|では)(?:は|って)?(?:どう(?:ですか|でしょうか|なりますか)?)?|はどう(?:ですか|でしょうか|なりますか)?)[？?]?$")]
+    private static partial Regex JapaneseFollowUpEnd();
 
     [GeneratedRegex(@"\b(?:it|its|that|they|them|their|those|these)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EnglishPronoun();
@@ -74,7 +78,7 @@ public static partial class QueryRewriter
         var q = question.Normalize(NormalizationForm.FormKC).Trim();
         if (q.Length == 0)
             return false;
-        if (EnglishFollowUpStart().IsMatch(q) || JapaneseFollowUpStart().IsMatch(q))
+        if (EnglishFollowUpStart().IsMatch(q) || JapaneseFollowUpStart().IsMatch(q) || JapaneseFollowUpEnd().IsMatch(q))
             return true;
         if (EnglishPronoun().IsMatch(q) || JapaneseDemonstrative().IsMatch(q))
             return true;
@@ -150,6 +154,10 @@ public static partial class QueryRewriter
             line = line[..MaxRewriteLength].TrimEnd();
         return line.Length == 0 ? original : line;
     }
+
+    /// <summary>The user's question before <paramref name="question"/> in <paramref name="history"/>, or null.</summary>
+    public static string? PreviousQuestion(string question, IReadOnlyList<(string Role, string Content)> history) =>
+        history is null || history.Count == 0 ? null : PreviousUserQuestion(question.Trim(), history);
 
     private static string? PreviousUserQuestion(string question, IReadOnlyList<(string Role, string Content)> history)
     {

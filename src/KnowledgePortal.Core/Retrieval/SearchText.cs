@@ -31,6 +31,8 @@ public static class SearchText
         "these", "those", "there", "here", "it", "its", "i", "me", "my", "we", "us", "our", "you", "your", "he", "she",
         "his", "her", "they", "them", "their", "can", "could", "should", "would", "will", "shall", "may", "might",
         "must", "have", "has", "had", "any", "some", "please", "s", "t", "d", "ll", "re", "ve", "m",
+        // How questions are asked, not what they ask about ("how many days do I get?").
+        "many", "much", "get", "gets", "got", "tell", "know", "need", "want", "let", "also", "just",
     };
 
     /// <summary>
@@ -99,19 +101,56 @@ public static class SearchText
 
     private static IEnumerable<string> QueryLexemes(List<(string Token, bool IsCjk)> tokens, bool dropStopWords)
     {
-        foreach (var (token, isCjk) in tokens)
+        for (var i = 0; i < tokens.Count; i++)
         {
+            var (token, isCjk) = tokens[i];
             if (isCjk)
             {
-                foreach (var gram in CjkBigrams(token)) yield return gram;
+                foreach (var gram in dropStopWords ? QueryBigrams(token) : CjkBigrams(token)) yield return gram;
                 continue;
             }
             if (token.Length > MaxWordLength) continue;
             var lower = token.ToLowerInvariant();
-            if (dropStopWords && StopWords.Contains(lower) && !IsShouted(token)) continue;
+            if (dropStopWords && StopWords.Contains(lower) && !IsShouted(token) && !IsMonthInDate(tokens, i, lower)) continue;
             yield return lower;
         }
     }
+
+    /// <summary>
+    /// The bigrams of a CJK query run that name something. Left out, as English stop words are: question words (何時,
+    /// 誰が), hiragana-only bigrams (から, です: endings and particles), and bigrams that join a word to a particle
+    /// (付は in 受付は, を連 in を連れ) when that word has a bigram of its own; so 犬を stays, since 犬 has
+    /// no other bigram. If nothing is left, the caller falls back to every bigram.
+    /// </summary>
+    internal static List<string> QueryBigrams(string run)
+    {
+        var chars = run.EnumerateRunes().Select(r => r.ToString()).ToArray();
+        if (chars.Length == 1) return [chars[0]];
+        var grams = new List<string>(chars.Length - 1);
+        for (var i = 0; i + 1 < chars.Length; i++)
+        {
+            string a = chars[i], b = chars[i + 1];
+            if (a is "何" or "誰" or "幾") continue;
+            if (IsKana(a) && IsKana(b)) continue;
+            if (IsWord(a) && IsParticle(b) && i > 0 && IsWord(chars[i - 1])) continue;
+            if (IsKana(a) && IsWord(b) && i + 2 < chars.Length) continue; // b+c carries the word
+            grams.Add(a + b);
+        }
+        return grams;
+    }
+
+    private static bool IsKana(string c) => c.Length == 1 && c[0] is >= '\u3041' and <= '\u309F';
+
+    private static bool IsParticle(string c) => c is "は" or "が" or "を" or "に" or "で" or "と" or "の" or "も" or "へ" or "や" or "か";
+
+    private static bool IsWord(string c) => c.Length == 2 || (c.Length == 1 && c[0] is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or '々' or >= '\u30A1' and <= '\u30FA' or 'ー');
+
+    /// <summary>"May" next to a day number ("6 May", "May 6") is the month, not the modal verb.</summary>
+    private static bool IsMonthInDate(List<(string Token, bool IsCjk)> tokens, int i, string lower) =>
+        lower == "may" && ((i > 0 && IsDayNumber(tokens[i - 1])) || (i + 1 < tokens.Count && IsDayNumber(tokens[i + 1])));
+
+    private static bool IsDayNumber((string Token, bool IsCjk) t) =>
+        !t.IsCjk && t.Token.Length <= 4 && char.IsAsciiDigit(t.Token[0]) && t.Token.All(char.IsAsciiLetterOrDigit);
 
     private static bool IsShouted(string token) => token.Length >= 2 && token.All(c => !char.IsLetter(c) || char.IsUpper(c)) && token.Any(char.IsLetter);
 

@@ -47,6 +47,8 @@ public class QueryRewriterTests
     [InlineData("では派遣社員の場合はどうなりますか？")]
     [InlineData("じゃあパートタイマーは？")]
     [InlineData("派遣社員は？")]
+    [InlineData("パートタイム社員の場合は？")]
+    [InlineData("契約社員についてはどうですか？")]
     public void HeuristicStandalone_JapaneseFollowUp_AppendsPreviousKeyTerms(string question)
     {
         var result = QueryRewriter.HeuristicStandalone(question, JapaneseHistory);

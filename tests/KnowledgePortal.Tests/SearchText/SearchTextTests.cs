@@ -50,8 +50,30 @@ public class SearchTextTests
     }
 
     [Fact]
-    public void ToQueryText_JapaneseQuestion_AllBigramsOfEachRun() =>
-        Assert.Equal("有給 給休 休暇 暇の の申 申請", SearchText.ToQueryText("有給休暇の申請"));
+    public void ToQueryText_JapaneseQuestion_BigramsOfWordsWithoutParticleJoins() =>
+        Assert.Equal("有給 給休 休暇 申請", SearchText.ToQueryText("有給休暇の申請"));
+
+    [Theory]
+    [InlineData("受付は何時から何時までですか", "受付 時ま")]          // 付は, は何, 何時, 時か, から, ら何, まで, です… left out
+    [InlineData("犬を連れて出社できますか", "犬を 連れ 出社")]          // 犬 has no other bigram: 犬を stays
+    [InlineData("誰が承認しますか", "承認 認し")]
+    public void ToQueryText_JapaneseStopBigrams_LeftOut(string query, string expected) =>
+        Assert.Equal(expected, SearchText.ToQueryText(query));
+
+    [Fact]
+    public void ToQueryText_JapaneseOnlyStopBigrams_KeptRatherThanEmpty() =>
+        Assert.Equal("です すか", SearchText.ToQueryText("ですか"));
+
+    [Theory]
+    [InlineData("Is the office open on 6 May?", "office open 6 may")]
+    [InlineData("Is the office open on May 6?", "office open may 6")]
+    [InlineData("You may apply", "apply")]
+    public void ToQueryText_MayNextToADay_IsTheMonth(string query, string expected) =>
+        Assert.Equal(expected, SearchText.ToQueryText(query));
+
+    [Fact]
+    public void ToQueryText_QuestionFraming_Dropped() =>
+        Assert.Equal("days annual leave", SearchText.ToQueryText("How many days of annual leave do I get?"));
 
     [Fact]
     public void ToQueryText_StopWords_Dropped() =>
