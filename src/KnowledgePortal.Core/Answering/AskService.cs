@@ -148,6 +148,7 @@ public sealed partial class AskService(
                 answer = ExtractiveAnswerer.Answer(standalone, sources, language);
                 notice = string.Join(" ", new[] { notice, failure, FallbackNotice(language) }.Where(n => !string.IsNullOrEmpty(n)));
                 yield return new AskNotice(notice);
+                firstTokenMs = (int)total.ElapsedMilliseconds;
                 yield return new AskDelta(answer);
                 streamed = answer;
             }

@@ -116,6 +116,7 @@ public static class PortalApi
                     Citations = c.Citations.Select(x => new { x.Number, Source = ToDto(x.Passage) }),
                 }),
                 AskFailed f => ("failed", new { f.Message }),
+                AskNotice n => ("notice", new { n.Notice }),
                 _ => ("unknown", new { }),
             };
             await http.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(payload, Json)}\n\n", http.RequestAborted);

@@ -216,6 +216,7 @@ public static partial class PortalCli
         {
             Console.WriteLine();
             if (failure is not null) Console.Error.WriteLine(failure);
+            if (completed?.Notice is { } notice) Console.Error.WriteLine($"Note: {notice}");
             foreach (var c in completed?.Citations ?? [])
                 Console.WriteLine($"[{c.Number}] {c.Passage.DocumentTitle} · {c.Passage.Locator.ToDisplay()} · {c.Passage.CollectionName}");
             if (completed is not null)
