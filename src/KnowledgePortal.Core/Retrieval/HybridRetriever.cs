@@ -66,7 +66,7 @@ public sealed class HybridRetriever(
         if (queryVector is not null)
             (vectorHits, exact, visible) = await VectorStepAsync(conn, user.GroupIds, request.CollectionIds, queryVector, ct);
         var keywordHits = queryText is null || request.Mode == SearchMode.VectorOnly ? []
-            : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, queryText, o.KeywordCandidates, ct);
+            : await KeywordCandidatesAsync(conn, user.GroupIds, request.CollectionIds, queryText, o.KeywordCandidates, ct, SearchText.GateIgnored(request.Query));
 
         var fused = Fuse(vectorHits, keywordHits, o);
         // The reranker (when configured) sees a wider window than is returned; it reorders, the relevance rule below stays.
@@ -241,9 +241,10 @@ public sealed class HybridRetriever(
     /// in and the step repeats (at most a few times, then every lexeme). See docs/adr/0004-bm25-in-postgresql.md.
     /// </remarks>
     internal async Task<List<KeywordHit>> KeywordCandidatesAsync(NpgsqlConnection conn, int[] groups,
-        IReadOnlyList<int>? collections, string queryText, int n, CancellationToken ct)
+        IReadOnlyList<int>? collections, string queryText, int n, CancellationToken ct, IReadOnlySet<string>? gateIgnored = null)
     {
         var terms = await QueryTermsAsync(conn, groups, collections, queryText, ct);
+        if (gateIgnored is { Count: > 0 }) terms = terms with { GateIgnored = gateIgnored };
         if (terms.Terms.Count == 0) return [];
         var o = options.Value;
         var byRarity = terms.Terms.Where(t => t.Df > 0).OrderBy(t => t.Df).ThenBy(t => t.Term, StringComparer.Ordinal).ToList();
@@ -266,9 +267,9 @@ public sealed class HybridRetriever(
         await using var cmd = new NpgsqlCommand($"""
             SELECT ch.id,
                    sum(t.idf * f.tf * (@k1 + 1) / (f.tf + @k1 * (1 - @b + @b * ch.term_count / @avgdl))) AS score,
-                   sum(power(t.idf, @power)) AS matched_idf
+                   sum(power(t.idf, @power) * t.gate) AS matched_idf
             FROM chunks ch
-            CROSS JOIN unnest(@terms::text[], @idfs::float8[]) AS t(term, idf)
+            CROSS JOIN unnest(@terms::text[], @idfs::float8[], @gate::float8[]) AS t(term, idf, gate)
             CROSS JOIN LATERAL (SELECT (ch.term_freqs ->> t.term)::float8 AS tf) f
             WHERE ch.search_vector @@ @tsq::tsquery AND ch.allowed_group_ids && @groups {CollectionFilter(collections, "ch.")} AND f.tf IS NOT NULL
             GROUP BY ch.id
@@ -277,6 +278,7 @@ public sealed class HybridRetriever(
             """, conn);
         cmd.Parameters.AddWithValue("terms", terms.Terms.Select(t => t.Term).ToArray());
         cmd.Parameters.AddWithValue("idfs", terms.Terms.Select(t => t.Idf).ToArray());
+        cmd.Parameters.AddWithValue("gate", terms.Terms.Select(t => terms.CountsForGate(t.Term) ? 1.0 : 0.0).ToArray());
         cmd.Parameters.AddWithValue("tsq", string.Join(" | ", candidateTerms.Select(QuoteLexeme)));
         cmd.Parameters.AddWithValue("k1", o.Bm25K1);
         cmd.Parameters.AddWithValue("power", o.CoverageIdfPower);
@@ -286,7 +288,7 @@ public sealed class HybridRetriever(
         cmd.Parameters.AddWithValue("n", n);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
         // A word no readable passage contains weighs UnseenTermWeight times against coverage: the documents never say it.
-        var totalIdf = terms.Terms.Sum(t => Math.Pow(t.Idf, o.CoverageIdfPower) * (t.Df == 0 ? o.UnseenTermWeight : 1));
+        var totalIdf = terms.Terms.Where(t => terms.CountsForGate(t.Term)).Sum(t => Math.Pow(t.Idf, o.CoverageIdfPower) * (t.Df == 0 ? o.UnseenTermWeight : 1));
         var hits = new List<KeywordHit>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -296,7 +298,13 @@ public sealed class HybridRetriever(
 
     internal sealed record KeywordHit(long Id, double Score, double Coverage);
 
-    internal sealed record QueryTerms(IReadOnlyList<(string Term, double Idf, double Df)> Terms, double Chunks, double AverageLength);
+    internal sealed record QueryTerms(IReadOnlyList<(string Term, double Idf, double Df)> Terms, double Chunks, double AverageLength)
+    {
+        /// <summary>Lexemes that rank but do not count for coverage (a Japanese question's particles and endings).</summary>
+        public IReadOnlySet<string>? GateIgnored { get; init; }
+
+        public bool CountsForGate(string term) => GateIgnored is null || !GateIgnored.Contains(term);
+    }
 
     /// <summary>
     /// The query's distinct lexemes and their idf = ln(1 + (N − df + 0.5) / (df + 0.5)), with N and df summed over the

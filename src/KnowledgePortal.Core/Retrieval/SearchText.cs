@@ -106,7 +106,7 @@ public static class SearchText
             var (token, isCjk) = tokens[i];
             if (isCjk)
             {
-                foreach (var gram in dropStopWords ? QueryBigrams(token) : CjkBigrams(token)) yield return gram;
+                foreach (var gram in CjkBigrams(token)) yield return gram;
                 continue;
             }
             if (token.Length > MaxWordLength) continue;
@@ -117,10 +117,29 @@ public static class SearchText
     }
 
     /// <summary>
-    /// The bigrams of a CJK query run that name something. Left out, as English stop words are: question words (何時,
+    /// The query's CJK bigrams that name nothing (see <see cref="QueryBigrams"/>): they still rank, as every bigram does,
+    /// but the relevance gate does not count them, so a question's particles and endings do not make a covered question
+    /// look uncovered. Empty when nothing else would be left.
+    /// </summary>
+    public static IReadOnlySet<string> GateIgnored(string query)
+    {
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        var content = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (token, isCjk) in CjkText.Tokenize(CjkText.Normalize(query ?? "")))
+        {
+            if (!isCjk) { content.Add(token); continue; }
+            all.UnionWith(CjkBigrams(token));
+            content.UnionWith(QueryBigrams(token));
+        }
+        all.ExceptWith(content);
+        return content.Count == 0 ? new HashSet<string>() : all;
+    }
+
+    /// <summary>
+    /// The bigrams of a CJK query run that name something. Not counted by the relevance gate, as English stop words are not searched: question words (何時,
     /// 誰が), hiragana-only bigrams (から, です: endings and particles), and bigrams that join a word to a particle
     /// (付は in 受付は, を連 in を連れ) when that word has a bigram of its own; so 犬を stays, since 犬 has
-    /// no other bigram. If nothing is left, the caller falls back to every bigram.
+    /// no other bigram.
     /// </summary>
     internal static List<string> QueryBigrams(string run)
     {

@@ -50,19 +50,28 @@ public class SearchTextTests
     }
 
     [Fact]
-    public void ToQueryText_JapaneseQuestion_BigramsOfWordsWithoutParticleJoins() =>
-        Assert.Equal("有給 給休 休暇 申請", SearchText.ToQueryText("有給休暇の申請"));
+    public void ToQueryText_JapaneseQuestion_AllBigramsOfEachRun() =>
+        Assert.Equal("有給 給休 休暇 暇の の申 申請", SearchText.ToQueryText("有給休暇の申請"));
 
     [Theory]
-    [InlineData("受付は何時から何時までですか", "受付 時ま")]          // 付は, は何, 何時, 時か, から, ら何, まで, です… left out
-    [InlineData("犬を連れて出社できますか", "犬を 連れ 出社")]          // 犬 has no other bigram: 犬を stays
+    [InlineData("受付は何時から何時までですか", "受付 時ま")]          // 付は, は何, 何時, 時か, から, ら何, まで, です… not counted
+    [InlineData("犬を連れて出社できますか", "犬を 連れ 出社")]          // 犬 has no other bigram: 犬を counts
     [InlineData("誰が承認しますか", "承認 認し")]
-    public void ToQueryText_JapaneseStopBigrams_LeftOut(string query, string expected) =>
-        Assert.Equal(expected, SearchText.ToQueryText(query));
+    [InlineData("有給休暇の申請", "有給 給休 休暇 申請")]
+    public void QueryBigrams_JapaneseQuestion_OnlyBigramsThatNameSomething(string query, string expected) =>
+        Assert.Equal(expected, string.Join(' ', SearchText.QueryBigrams(query)));
 
     [Fact]
-    public void ToQueryText_JapaneseOnlyStopBigrams_KeptRatherThanEmpty() =>
-        Assert.Equal("です すか", SearchText.ToQueryText("ですか"));
+    public void GateIgnored_JapaneseQuestion_ParticleAndEndingBigrams()
+    {
+        var ignored = SearchText.GateIgnored("受付は何時からですか");
+
+        Assert.Equal(new[] { "付は", "は何", "何時", "時か", "から", "らで", "です", "すか" }.Order(StringComparer.Ordinal), ignored.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("受付", ignored);
+    }
+
+    [Fact]
+    public void GateIgnored_OnlyEndings_NothingIgnored() => Assert.Empty(SearchText.GateIgnored("ですか"));
 
     [Theory]
     [InlineData("Is the office open on 6 May?", "office open 6 may")]
