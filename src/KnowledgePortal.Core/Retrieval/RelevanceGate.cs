@@ -8,8 +8,8 @@ namespace KnowledgePortal.Core.Retrieval;
 /// Thresholds are calibrated with <c>./portal eval --off-corpus</c> (docs/quality.md).
 /// </summary>
 /// <remarks>
-/// Japanese (any CJK) questions have their own threshold: their lexemes are character bigrams, and a question's particles
-/// and endings yield bigrams that match little, so the same evidence reads as a lower share than with English words.
+/// Japanese (any CJK) questions can have their own threshold; by default it is the same, since the bigrams of a
+/// question's particles and endings (から, です, 付は) rank but are not counted for coverage (SearchText.GateIgnored).
 /// </remarks>
 public static class RelevanceGate
 {

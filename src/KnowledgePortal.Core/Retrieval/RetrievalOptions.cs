@@ -32,8 +32,11 @@ public sealed class RetrievalOptions
     /// <summary>The documents cover a question when the best passage matches this share of its idf mass (see RelevanceGate).</summary>
     /// Calibrated on held-out halves of SQuAD and JSQuAD (docs/quality.md).
     [Range(0, 1)] public double MinQueryCoverage { get; set; } = 0.42;
-    /// <summary>The same for questions containing Japanese (CJK) text.</summary>
-    [Range(0, 1)] public double MinQueryCoverageCjk { get; set; } = 0.3;
+    /// <summary>
+    /// The same for questions containing Japanese (CJK) text. Equal to <see cref="MinQueryCoverage"/> by default: the
+    /// particle and ending bigrams no longer count (SearchText.GateIgnored), so coverage reads alike in both scripts.
+    /// </summary>
+    [Range(0, 1)] public double MinQueryCoverageCjk { get; set; } = 0.42;
     /// <summary>Coverage weighs each lexeme by idf to this power: above 1, the rarest words of a question decide.</summary>
     [Range(0, 4)] public double CoverageIdfPower { get; set; } = 1;
     /// <summary>A question word no readable passage contains counts this many times against coverage (2 separated no
