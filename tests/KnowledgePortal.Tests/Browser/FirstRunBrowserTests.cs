@@ -126,19 +126,91 @@ public class FirstRunBrowserTests(FirstRunFixture fixture) : IClassFixture<First
                 await Infrastructure.Browser.GotoAsync(page, path);
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
                 await page.ScreenshotAsync(new() { Path = Shot($"{Slug(path)}-en-light-1440.png"), FullPage = true });
-                // Chromium's own accessibility tree: the names a screen reader announces.
-                var tree = (await cdp.SendAsync("Accessibility.getFullAXTree"))!.Value;
-                foreach (var node in tree.GetProperty("nodes").EnumerateArray())
-                {
-                    if (node.TryGetProperty("ignored", out var ignored) && ignored.GetBoolean()) continue;
-                    var role = node.TryGetProperty("role", out var r) && r.TryGetProperty("value", out var rv) ? rv.GetString() : null;
-                    if (role is not ("button" or "link" or "menuitem" or "combobox")) continue;
-                    var name = node.TryGetProperty("name", out var n) && n.TryGetProperty("value", out var nv) ? nv.GetString() : null;
-                    if (!string.IsNullOrWhiteSpace(name)) continue;
-                    unnamed.Add($"{path}: {role} {await DescribeAsync(cdp, node)}");
-                }
+                unnamed.AddRange(await UnnamedControlsAsync(cdp, path));
             }
             Assert.True(unnamed.Count == 0, "controls without an accessible name:\n" + string.Join("\n", unnamed.Distinct()));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task InsightsPage_NoQuestionsYet_EmptyChartsSaySoInNeutralText()
+    {
+        // Nothing in this class asks a question, so the fresh ledger is empty.
+        var page = await AdminAsync();
+        try
+        {
+            await Infrastructure.Browser.GotoAsync(page, "/admin/insights");
+            await page.Locator("[data-testid=insights-questions]").WaitForAsync();
+            var empty = page.Locator("[data-testid=chart-empty]");
+            Assert.Equal(4, await empty.CountAsync()); // cost, tokens, questions, answered share
+            Assert.Contains("No data for this period yet.", await empty.First.InnerTextAsync());
+            // Neutral: the palette's secondary text colour, not MudBlazor's pink "secondary" or an error colour.
+            var colours = await page.EvaluateAsync<string[]>("""
+                () => { const probe = c => { const s = document.createElement('span'); s.style.color = c; document.body.appendChild(s);
+                                             const v = getComputedStyle(s).color; s.remove(); return v; };
+                        const text = getComputedStyle(document.querySelector('[data-testid=chart-empty] p')).color;
+                        return [text, probe('var(--mud-palette-text-secondary)'), probe('var(--mud-palette-secondary)'), probe('var(--mud-palette-error)')]; }
+                """);
+            Assert.Equal(colours[1], colours[0]);
+            Assert.NotEqual(colours[2], colours[0]);
+            Assert.NotEqual(colours[3], colours[0]);
+            foreach (var none in await page.Locator("[data-testid=insights-by-group] td p").AllAsync())
+                Assert.Equal(colours[1], await none.EvaluateAsync<string>("e => getComputedStyle(e).color"));
+            await page.ScreenshotAsync(new() { Path = Shot("insights-empty-en-light-1440.png"), FullPage = true });
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>Buttons, links, menu items and comboboxes without a name in Chromium's own accessibility tree (what a screen reader announces).</summary>
+    internal static async Task<List<string>> UnnamedControlsAsync(ICDPSession cdp, string where)
+    {
+        var unnamed = new List<string>();
+        var tree = (await cdp.SendAsync("Accessibility.getFullAXTree"))!.Value;
+        foreach (var node in tree.GetProperty("nodes").EnumerateArray())
+        {
+            if (node.TryGetProperty("ignored", out var ignored) && ignored.GetBoolean()) continue;
+            var role = node.TryGetProperty("role", out var r) && r.TryGetProperty("value", out var rv) ? rv.GetString() : null;
+            if (role is not ("button" or "link" or "menuitem" or "combobox")) continue;
+            var name = node.TryGetProperty("name", out var n) && n.TryGetProperty("value", out var nv) ? nv.GetString() : null;
+            if (!string.IsNullOrWhiteSpace(name)) continue;
+            unnamed.Add($"{where}: {role} {await DescribeAsync(cdp, node)}");
+        }
+        return unnamed;
+    }
+
+    [Fact]
+    public async Task AuditPage_AfterSignInAndUploads_NamesAndReadableDetailsRawRecordFolded()
+    {
+        var page = await AdminAsync();
+        try
+        {
+            await Infrastructure.Browser.GotoAsync(page, "/admin/audit");
+            var rows = page.Locator("[data-testid=audit-table] tbody tr");
+            await rows.First.WaitForAsync();
+            await page.ScreenshotAsync(new() { Path = Shot("audit-names-en-light-1440.png"), FullPage = true });
+            var admin = KnowledgePortal.Core.Demo.DemoData.FindUser("admin")!;
+            var signIn = rows.Filter(new() { Has = page.Locator("[data-testid=audit-row-action]", new() { HasText = "Signed in" }) }).First;
+            Assert.Contains(admin.DisplayName, await signIn.Locator("[data-testid=audit-row-actor]").InnerTextAsync());
+            var details = await signIn.Locator("[data-testid=audit-row-details] dl").InnerTextAsync();
+            Assert.Contains("Groups", details);
+            Assert.DoesNotContain("{", details);
+            // The demo documents (uploaded at seeding) show their titles and collections, not ids.
+            var upload = rows.Filter(new() { Has = page.Locator("[data-testid=audit-row-action]", new() { HasText = "Uploaded a document" }) }).First;
+            var target = await upload.Locator("[data-testid=audit-row-target]").InnerTextAsync();
+            Assert.DoesNotMatch("[0-9a-f]{8}-[0-9a-f]{4}-", target);
+            Assert.Contains("Company handbook", await page.Locator("[data-testid=audit-table]").InnerTextAsync());
+            // The stored record is one click away, folded by default.
+            var raw = upload.Locator("[data-testid=audit-row-raw]");
+            Assert.False(await raw.Locator("pre").IsVisibleAsync());
+            await raw.Locator("summary").ClickAsync();
+            Assert.Contains("\"collectionId\"", await raw.Locator("pre").InnerTextAsync());
         }
         finally
         {

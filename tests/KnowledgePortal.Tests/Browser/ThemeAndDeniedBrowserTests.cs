@@ -54,6 +54,7 @@ public class ThemeAndDeniedBrowserTests(PortalFixture fixture)
     [Fact]
     public async Task Theme_NoChoice_FollowsSystemPreferenceAndItsChanges()
     {
+        Directory.CreateDirectory(ShotDir);
         var page = await SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff", ColorScheme.Dark);
         try
         {
@@ -132,6 +133,25 @@ public class ThemeAndDeniedBrowserTests(PortalFixture fixture)
         finally
         {
             await context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Answer_EveryButtonAndLink_HasAccessibleName()
+    {
+        await fixture.WaitForDemoIndexedAsync();
+        var page = await SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff", ColorScheme.Light);
+        try
+        {
+            var cdp = await page.Context.NewCDPSessionAsync(page);
+            await AskBrowserTests.AskAsync(page, "What should I bring on my first day?");
+            var unnamed = await FirstRunBrowserTests.UnnamedControlsAsync(cdp, "answer");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ShotDir, "ask-answer-en-light-1440.png"), FullPage = true });
+            Assert.True(unnamed.Count == 0, "controls without an accessible name:\n" + string.Join("\n", unnamed.Distinct()));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
         }
     }
 
