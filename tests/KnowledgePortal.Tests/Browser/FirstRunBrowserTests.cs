@@ -194,7 +194,7 @@ public class FirstRunBrowserTests(FirstRunFixture fixture) : IClassFixture<First
             await Infrastructure.Browser.GotoAsync(page, "/admin/audit");
             var rows = page.Locator("[data-testid=audit-table] tbody tr");
             await rows.First.WaitForAsync();
-            await page.ScreenshotAsync(new() { Path = Shot("audit-names-en-light-1440.png"), FullPage = true });
+            await page.ScreenshotAsync(new() { Path = Shot("audit-names-en-light-1440.png") });
             var admin = KnowledgePortal.Core.Demo.DemoData.FindUser("admin")!;
             var signIn = rows.Filter(new() { Has = page.Locator("[data-testid=audit-row-action]", new() { HasText = "Signed in" }) }).First;
             Assert.Contains(admin.DisplayName, await signIn.Locator("[data-testid=audit-row-actor]").InnerTextAsync());
