@@ -16,11 +16,12 @@
   window.kpTheme = {
     isDark: function () { return (read('kp-theme') || system()) === 'dark'; },
     choose: function (dark) { write('kp-theme', dark ? 'dark' : 'light'); },
-    // Tells the layout when the system theme changes, as long as the user has not chosen one.
-    watch: function (layout) {
-      media.addEventListener('change', function () {
-        if (!read('kp-theme')) layout.invokeMethodAsync('SystemThemeChanged', media.matches);
-      });
-    },
+    // Tells the layout when the system theme changes, as long as the user has not chosen one. One layout at a time:
+    // a newer one replaces the last, so a disposed one is never called.
+    watch: function (layout) { current = layout; },
   };
+  var current = null;
+  media.addEventListener('change', function () {
+    if (current && !read('kp-theme')) current.invokeMethodAsync('SystemThemeChanged', media.matches);
+  });
 })();
