@@ -99,12 +99,17 @@ public sealed partial class InsightsQueries(IDbContextFactory<PortalDbContext> d
          from usage_records u where {UsageWhere} and {NotLab}
          """, f, r => new AnswerShare(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), ct)).Single();
 
-    /// <summary>Median and 95th percentile (continuous) of time to first token and total time, in milliseconds.</summary>
+    /// <summary>
+    /// Median and 95th percentile (continuous) of time to first text and total time, in milliseconds, both over the same
+    /// questions. A reply with no streamed token ("not covered") has a null first_token_ms; ignoring those rows took the
+    /// first-token percentiles over the slower answers only, so they could exceed the total's. Such a reply shows its
+    /// text when it is complete, so it counts at its total; with first ≤ total per row, every percentile keeps first ≤ total.
+    /// </summary>
     public async Task<LatencyPercentiles> LatencyAsync(InsightsFilter f, CancellationToken ct = default) => (await QueryAsync(
         $"""
          select count(*),
-                percentile_cont(0.5) within group (order by u.first_token_ms),
-                percentile_cont(0.95) within group (order by u.first_token_ms),
+                percentile_cont(0.5) within group (order by least(coalesce(u.first_token_ms, u.total_ms), u.total_ms)),
+                percentile_cont(0.95) within group (order by least(coalesce(u.first_token_ms, u.total_ms), u.total_ms)),
                 percentile_cont(0.5) within group (order by u.total_ms),
                 percentile_cont(0.95) within group (order by u.total_ms)
          from usage_records u where {UsageWhere} and {NotLab}

@@ -3,6 +3,8 @@ using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -42,6 +44,9 @@ public static class DatabaseSetup
         await using var db = await factory.CreateDbContextAsync(ct);
         if (options.MigrateOnStart)
         {
+            // On an empty database EF's first step, reading __EFMigrationsHistory, fails and is logged as `fail:` before
+            // Migrate creates the table (dotnet/efcore#37328). Creating it first (IF NOT EXISTS) keeps a first start clean.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
             await db.Database.MigrateAsync(ct);
             await using var conn = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
             await UpdateVectorExtensionAsync(conn, services.GetRequiredService<ILoggerFactory>().CreateLogger("KnowledgePortal.Database"), ct);

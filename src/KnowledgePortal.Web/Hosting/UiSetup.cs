@@ -58,6 +58,9 @@ public static class SecurityHeaders
             h["Referrer-Policy"] = "no-referrer";
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
             h["Cross-Origin-Opener-Policy"] = "same-origin";
+            // Chromium then sends the system theme with later requests, so even a first page can render dark (ThemePreference).
+            h["Accept-CH"] = Components.Layout.ThemePreference.ClientHint;
+            h.Append("Vary", Components.Layout.ThemePreference.ClientHint);
             await next();
         });
 }
