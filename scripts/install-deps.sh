@@ -73,6 +73,10 @@ fi
 if [[ $want_browser -eq 1 ]] && ! command -v pdftotext >/dev/null; then
   apt_install poppler-utils
 fi
+# Japanese text in the browser (screenshots of the ja UI) needs a CJK font; Debian's Chromium ships none.
+if [[ $want_browser -eq 1 ]] && [[ ! -d /usr/share/fonts/opentype/noto ]]; then
+  apt_install fonts-noto-cjk
+fi
 # The ONNX tokenizer tests train tiny SentencePiece models with spm_train and compare ids with spm_encode.
 if [[ $want_browser -eq 1 ]] && ! command -v spm_train >/dev/null; then
   apt_install sentencepiece

@@ -104,6 +104,7 @@ public sealed partial class AskService(
         {
             // Nothing relevant: say so in the question's language; the model is not asked to guess.
             answer = NotCovered(language, retrieval.Answerable && decision.Withheld.Count > 0);
+            firstTokenMs = (int)total.ElapsedMilliseconds;
             yield return new AskDelta(answer);
         }
         else if (profile.Kind == ProviderKind.Extractive)
