@@ -23,6 +23,7 @@ public sealed record ConnectionTestResult(ConnectionOutcome Outcome, int? HttpSt
     public static (ConnectionOutcome Outcome, int? Status) Classify(Exception ex, bool timedOut) => ex switch
     {
         _ when timedOut => (ConnectionOutcome.Timeout, null),
+        AggregateException { InnerExceptions.Count: > 0 } a => Classify(a.InnerExceptions[^1], false), // the client's retries
         OperationCanceledException => (ConnectionOutcome.Timeout, null), // the client's own network timeout
         ClientResultException { Status: 401 or 403 } c => (ConnectionOutcome.Unauthorized, c.Status),
         ClientResultException { Status: 404 } c => (ConnectionOutcome.ModelNotFound, c.Status),

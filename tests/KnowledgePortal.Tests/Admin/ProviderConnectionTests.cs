@@ -121,4 +121,12 @@ public class ProviderConnectionTests
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Catalog(world).TestConnectionAsync(world.HrActor, Profile("http://127.0.0.1:1/v1")));
     }
+
+    [Fact]
+    public void Classify_RetriedConnectionFailures_ReadAsUnreachable()
+    {
+        var retried = new AggregateException(new HttpRequestException("refused"), new HttpRequestException("refused"));
+
+        Assert.Equal(ConnectionOutcome.Unreachable, ConnectionTestResult.Classify(retried, timedOut: false).Outcome);
+    }
 }
