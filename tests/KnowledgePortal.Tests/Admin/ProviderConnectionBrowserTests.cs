@@ -6,6 +6,15 @@ namespace KnowledgePortal.Tests.Admin;
 [Collection("portal")]
 public class ProviderConnectionBrowserTests(PortalFixture fixture)
 {
+    /// <summary>MudBlazor puts a field's test id on its input element.</summary>
+    private static Microsoft.Playwright.ILocator Field(Microsoft.Playwright.ILocator form, string testId) => form.Locator($"input[data-testid={testId}]");
+
+    /// <summary>What a MudSelect shows: its read-only input's value (and any text the field renders beside it).</summary>
+    private static Task<string> SelectTextAsync(Microsoft.Playwright.IPage page, string testId) => page.EvaluateAsync<string>("""
+        id => { const i = document.querySelector(`[data-testid=${id}]`); if (!i) return '';
+                const root = i.closest('.mud-select') || i; return (i.value || '') + ' ' + root.textContent; }
+        """, testId);
+
     [Fact]
     public async Task ProvidersPage_NewLocalProfile_DefaultsToOnPremisesAndTestConnectionReportsOkThenRefusedKey()
     {
@@ -17,14 +26,14 @@ public class ProviderConnectionBrowserTests(PortalFixture fixture)
             await Infrastructure.Browser.GotoAsync(page, "/admin/providers");
             await page.ClickAsync("[data-testid=provider-new]");
             var form = page.Locator("[data-testid=provider-form]");
-            await form.Locator("[data-testid=provider-form-name] input").FillAsync("Local test model");
-            await form.Locator("[data-testid=provider-form-model] input").FillAsync(FakeOpenAiServer.DefaultModel);
-            var location = form.Locator("[data-testid=provider-form-location]");
-            Assert.Contains("Cloud", await location.InnerTextAsync());
+            await Field(form, "provider-form-name").FillAsync("Local test model");
+            await Field(form, "provider-form-model").FillAsync(FakeOpenAiServer.DefaultModel);
+            Assert.Contains("Cloud", await SelectTextAsync(page, "provider-form-location"));
 
-            await form.Locator("[data-testid=provider-form-endpoint] input").FillAsync(server.BaseUrl + "/v1");
-            await form.Locator("[data-testid=provider-form-endpoint] input").PressAsync("Tab");
-            await location.Filter(new() { HasText = "On premises" }).WaitForAsync(new() { Timeout = 5_000 });
+            await Field(form, "provider-form-endpoint").FillAsync(server.BaseUrl + "/v1");
+            await Field(form, "provider-form-endpoint").PressAsync("Tab");
+            for (var i = 0; i < 50 && !(await SelectTextAsync(page, "provider-form-location")).Contains("On premises"); i++) await Task.Delay(100);
+            Assert.Contains("On premises", await SelectTextAsync(page, "provider-form-location"));
 
             await page.ClickAsync("[data-testid=provider-test]");
             var result = form.Locator("[data-testid=provider-test-result]");
