@@ -900,8 +900,8 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("expected_match");
 
-                    b.Property<int?>("FirstTokenMs")
-                        .HasColumnType("integer")
+                    b.Property<double?>("FirstTokenMs")
+                        .HasColumnType("double precision")
                         .HasColumnName("first_token_ms");
 
                     b.Property<int>("InputTokens")
@@ -943,8 +943,8 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("tokens_estimated");
 
-                    b.Property<int>("TotalMs")
-                        .HasColumnType("integer")
+                    b.Property<double>("TotalMs")
+                        .HasColumnType("double precision")
                         .HasColumnName("total_ms");
 
                     b.PrimitiveCollection<long[]>("WithheldChunkIds")

@@ -52,6 +52,39 @@ public sealed class ProviderProfileInput
         MaxOutputTokens = v.MaxOutputTokens, ContextWindow = v.ContextWindow, Enabled = v.Enabled, IsDefault = v.IsDefault,
     };
 
+    /// <summary>The location a new profile starts with: On-premises when its endpoint is on this network, else Cloud.</summary>
+    public static ProviderLocation SuggestedLocation(string? endpoint) =>
+        IsPrivateEndpoint(endpoint) ? ProviderLocation.OnPremises : ProviderLocation.Cloud;
+
+    /// <summary>
+    /// True when the endpoint's host is a loopback or private address or a local name: localhost, 127/8, ::1, 10/8,
+    /// 172.16/12, 192.168/16, 169.254/16, fc00::/7, fe80::/10, *.local, *.localhost (IPv4-mapped IPv6 included).
+    /// A host name that merely resolves to such an address is not looked up: the rule only sets a default.
+    /// </summary>
+    public static bool IsPrivateEndpoint(string? endpoint)
+    {
+        if (!Uri.TryCreate(endpoint?.Trim(), UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host)) return false;
+        var host = uri.DnsSafeHost.TrimEnd('.');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".local", StringComparison.OrdinalIgnoreCase)) return true;
+        if (!System.Net.IPAddress.TryParse(host, out var ip)) return false;
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (System.Net.IPAddress.IsLoopback(ip)) return true;
+        var b = ip.GetAddressBytes();
+        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            return b[0] == 10 || b[0] == 127 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254);
+        return (b[0] & 0xFE) == 0xFC || ip.IsIPv6LinkLocal;
+    }
+
+    /// <summary>The settings as an unsaved profile (no key), e.g. to test the connection before saving.</summary>
+    public ProviderProfile ToProfile() => new()
+    {
+        Id = Id, Name = Name.Trim(), Kind = Kind, Endpoint = string.IsNullOrWhiteSpace(Endpoint) ? null : Endpoint.Trim(),
+        Model = string.IsNullOrWhiteSpace(Model) ? null : Model.Trim(), ApiKeySetting = string.IsNullOrWhiteSpace(ApiKeySetting) ? null : ApiKeySetting.Trim(),
+        Location = Location, MaxSensitivity = MaxSensitivity, InputPricePerMillion = InputPricePerMillion, OutputPricePerMillion = OutputPricePerMillion,
+        Temperature = Temperature, TopP = TopP, MaxOutputTokens = MaxOutputTokens, ContextWindow = ContextWindow, Enabled = Enabled, IsDefault = IsDefault,
+    };
+
     /// <summary>
     /// Problems with the settings as codes (empty when valid): NameRequired, NameTooLong, UnknownValue,
     /// EndpointInvalid (not http(s), or has credentials, query or fragment: keys never go in the URL), EndpointRequired,

@@ -76,7 +76,32 @@ public static partial class CitationMapper
     {
         ArgumentNullException.ThrowIfNull(partialText);
         ArgumentOutOfRangeException.ThrowIfNegative(sentCount);
+        return Rewrite(partialText, n => n >= 1 && n <= sentCount ? n : null);
+    }
 
+    /// <summary>
+    /// What the reader sees: citations numbered 1, 2, 3… in order of first appearance in <paramref name="text"/>, in the
+    /// text and in the returned list alike, each still pointing at its passage ("[4] … [1][4]" → "[1] … [2][1]").
+    /// Numbers without a citation are removed; citations the text never mentions are left out. Stored answers keep the
+    /// numbers as sent (so history can re-check every passage); this runs at display, live and on reload alike.
+    /// On streamed text the numbers already given never change as more text arrives (first appearance is stable).
+    /// </summary>
+    public static (string Text, IReadOnlyList<AnswerCitation> Citations) ForDisplay(string text, IReadOnlyList<AnswerCitation> citations)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(citations);
+        var byNumber = new Dictionary<int, AnswerCitation>();
+        foreach (var c in citations) byNumber.TryAdd(c.Number, c);
+        var display = new Dictionary<int, int>();
+        foreach (var n in Parse(text))
+            if (byNumber.ContainsKey(n)) display[n] = display.Count + 1;
+        var shown = display.OrderBy(d => d.Value).Select(d => byNumber[d.Key] with { Number = d.Value }).ToList();
+        return (Rewrite(text, n => display.TryGetValue(n, out var d) ? d : null), shown);
+    }
+
+    /// <summary>Rewrites every group canonically through <paramref name="map"/>; a number mapped to null is dropped.</summary>
+    private static string Rewrite(string partialText, Func<int, int?> map)
+    {
         var groups = FindGroups(partialText);
         if (groups.Count == 0)
             return partialText;
@@ -88,7 +113,7 @@ public static partial class CitationMapper
             sb.Append(partialText, position, group.Index - position);
             position = group.Index + group.Length;
 
-            var kept = group.Numbers.Where(n => n >= 1 && n <= sentCount).ToList();
+            var kept = group.Numbers.Select(map).OfType<int>().Distinct().ToList();
             if (kept.Count > 0)
             {
                 foreach (var n in kept)

@@ -1,5 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Diagnostics;
+using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using Microsoft.AspNetCore.DataProtection;
@@ -10,6 +12,28 @@ using Microsoft.Extensions.Options;
 using OpenAI;
 
 namespace KnowledgePortal.Core.Answering;
+
+/// <summary>How a connection test ended; the UI words each outcome.</summary>
+public enum ConnectionOutcome { Ok, BuiltIn, NotConfigured, Unreachable, Unauthorized, ModelNotFound, RateLimited, HttpError, Timeout, Failed }
+
+/// <summary>The result of <see cref="ProviderCatalog.TestConnectionAsync"/>: outcome, HTTP status if any, and the round trip.</summary>
+public sealed record ConnectionTestResult(ConnectionOutcome Outcome, int? HttpStatus, double Milliseconds, string? Detail = null)
+{
+    /// <summary>What a failed call means, in the terms an admin acts on (pure; shared with the tests).</summary>
+    public static (ConnectionOutcome Outcome, int? Status) Classify(Exception ex, bool timedOut) => ex switch
+    {
+        _ when timedOut => (ConnectionOutcome.Timeout, null),
+        AggregateException { InnerExceptions.Count: > 0 } a => Classify(a.InnerExceptions[^1], false), // the client's retries
+        OperationCanceledException => (ConnectionOutcome.Timeout, null), // the client's own network timeout
+        ClientResultException { Status: 401 or 403 } c => (ConnectionOutcome.Unauthorized, c.Status),
+        ClientResultException { Status: 404 } c => (ConnectionOutcome.ModelNotFound, c.Status),
+        ClientResultException { Status: 429 } c => (ConnectionOutcome.RateLimited, c.Status),
+        ClientResultException { Status: > 0 } c => (ConnectionOutcome.HttpError, c.Status),
+        ClientResultException or HttpRequestException or IOException or System.Net.Sockets.SocketException => (ConnectionOutcome.Unreachable, null),
+        InvalidOperationException or UriFormatException => (ConnectionOutcome.NotConfigured, null),
+        _ => (ConnectionOutcome.Failed, null),
+    };
+}
 
 /// <summary>Provider profiles (database, seeded from configuration) and the chat clients that speak to them.</summary>
 public sealed class ProviderCatalog(
@@ -63,6 +87,46 @@ public sealed class ProviderCatalog(
             p.Enabled = s.Enabled; p.IsDefault = s.IsDefault;
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Admin "Test connection": a one-token chat completion to the settings as entered. A saved profile lends its stored
+    /// key only while the endpoint is unchanged (as saving would clear it otherwise), so a test never sends a key to a new host.
+    /// Nothing is recorded as usage: the call costs at most a token.
+    /// </summary>
+    public async Task<ConnectionTestResult> TestConnectionAsync(UserAccess actor, ProviderProfileInput input, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(input);
+        if (!actor.IsAdmin) throw new UnauthorizedAccessException("Only administrators may test model providers.");
+        if (input.Kind == ProviderKind.Extractive) return new ConnectionTestResult(ConnectionOutcome.BuiltIn, null, 0);
+        var profile = input.ToProfile();
+        if (input.Id != 0)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var stored = await db.ProviderProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == input.Id, ct);
+            if (stored is not null && string.Equals(stored.Endpoint, profile.Endpoint, StringComparison.OrdinalIgnoreCase))
+                profile.ProtectedApiKey = stored.ProtectedApiKey;
+            else
+                profile.ApiKeySetting = null;
+        }
+        var limit = timeout ?? TimeSpan.FromSeconds(Math.Min(15, options.Value.RequestTimeoutSeconds));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(limit);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var client = CreateChatClient(profile);
+            await client.GetResponseAsync([new Microsoft.Extensions.AI.ChatMessage(ChatRole.User, "ping")],
+                new ChatOptions { MaxOutputTokens = 1, Temperature = 0 }, deadline.Token);
+            return new ConnectionTestResult(ConnectionOutcome.Ok, 200, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            var (outcome, status) = ConnectionTestResult.Classify(ex, deadline.IsCancellationRequested);
+            // Only configuration messages are shown: they are ours; an HTTP error body could echo anything.
+            return new ConnectionTestResult(outcome, status, clock.Elapsed.TotalMilliseconds, outcome == ConnectionOutcome.NotConfigured ? ex.Message : null);
+        }
     }
 
     /// <summary>The key comes from the protected value set in the admin UI, else from the named configuration key.</summary>

@@ -75,9 +75,10 @@ public class LabResult
     public int OutputTokens { get; set; }
     public bool TokensEstimated { get; set; }
     public decimal Cost { get; set; }
-    /// <summary>From the start of the model call (retrieval is shared by all providers and not included).</summary>
-    public int? FirstTokenMs { get; set; }
-    public int TotalMs { get; set; }
+    /// <summary>From the start of the model call (retrieval is shared by all providers and not included); fractional, since
+    /// an extractive answer takes well under a millisecond.</summary>
+    public double? FirstTokenMs { get; set; }
+    public double TotalMs { get; set; }
     public string? Error { get; set; }
     public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
 }

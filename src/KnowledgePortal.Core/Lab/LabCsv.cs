@@ -15,9 +15,11 @@ public static class LabCsv
             r.ExpectedMatch is { } m ? Bool(m) : null, r.Answer,
             string.Join("; ", r.Citations.Select(c => $"[{c.Number}] {c.Passage.DocumentTitle} {c.Passage.Locator.ToDisplay()}".TrimEnd())),
             Num(r.SentCount), Num(r.WithheldCount), Num(r.InputTokens), Num(r.OutputTokens), Bool(r.TokensEstimated),
-            r.Cost.ToString(CultureInfo.InvariantCulture), r.FirstTokenMs?.ToString(CultureInfo.InvariantCulture), Num(r.TotalMs), r.Error,
+            r.Cost.ToString(CultureInfo.InvariantCulture), Ms(r.FirstTokenMs), Ms(r.TotalMs), r.Error,
         })));
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Milliseconds to 0.001: an extractive answer is a fraction of one.</summary>
+    private static string? Ms(double? value) => value is { } v ? Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture) : null;
     private static string Bool(bool value) => value ? "true" : "false";
 }

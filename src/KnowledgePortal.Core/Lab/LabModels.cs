@@ -24,7 +24,7 @@ public enum LabRunState { Running, Completed, Cancelled, Failed, Interrupted }
 public sealed record LabResultView(
     string Provider, string? Model, string Route, string Answer, bool Answered, bool? ExpectedMatch,
     IReadOnlyList<AnswerCitation> Citations, int SentCount, int WithheldCount,
-    int InputTokens, int OutputTokens, bool TokensEstimated, decimal Cost, int? FirstTokenMs, int TotalMs, string? Error, bool Hidden);
+    int InputTokens, int OutputTokens, bool TokensEstimated, decimal Cost, double? FirstTokenMs, double TotalMs, string? Error, bool Hidden);
 
 public sealed record LabQuestionView(int Ordinal, string Question, IReadOnlyList<string> ExpectedAnswers, IReadOnlyList<LabResultView> Results);
 
@@ -49,8 +49,8 @@ public sealed record LabProviderSummary(
             var judged = ok.Where(r => r.ExpectedMatch is not null).ToList();
             return new LabProviderSummary(p, rs.Count, ok.Count(r => r.Answered), judged.Count, judged.Count(r => r.ExpectedMatch == true),
                 rs.Count(r => r.Error is not null), rs.Sum(r => (long)r.InputTokens), rs.Sum(r => (long)r.OutputTokens), rs.Sum(r => r.Cost),
-                Percentile(ok.Where(r => r.FirstTokenMs is not null).Select(r => (double)r.FirstTokenMs!.Value), 0.5),
-                Percentile(ok.Select(r => (double)r.TotalMs), 0.5), Percentile(ok.Select(r => (double)r.TotalMs), 0.95));
+                Percentile(ok.Where(r => r.FirstTokenMs is not null).Select(r => r.FirstTokenMs!.Value), 0.5),
+                Percentile(ok.Select(r => r.TotalMs), 0.5), Percentile(ok.Select(r => r.TotalMs), 0.95));
         }).ToList();
     }
 

@@ -161,7 +161,7 @@ public sealed class ModelLab(
         else if (profile.Kind == ProviderKind.Extractive)
         {
             answer = ExtractiveAnswerer.Answer(question.Text, sent, language);
-            result.FirstTokenMs = (int)clock.ElapsedMilliseconds;
+            result.FirstTokenMs = clock.Elapsed.TotalMilliseconds;
             result.Answered = true;
         }
         else
@@ -175,7 +175,7 @@ public sealed class ModelLab(
                 ct.ThrowIfCancellationRequested();
                 logger.LogWarning("Lab: provider {Provider} failed: {Error}", profile.Name, model.FailureType);
                 result.Error = failure;
-                result.TotalMs = (int)clock.ElapsedMilliseconds;
+                result.TotalMs = clock.Elapsed.TotalMilliseconds;
                 return result;
             }
             answer = text.ToString();
@@ -188,9 +188,12 @@ public sealed class ModelLab(
         result.CitedNumbers = cited.Select(c => c.Number).Distinct().Order().ToArray();
         result.Cost = Cost.Compute(result.InputTokens, result.OutputTokens, profile.InputPricePerMillion, profile.OutputPricePerMillion);
         result.ExpectedMatch = question.ExpectedAnswers.Length == 0 ? null : result.Answered && ExpectedAnswer.Matches(clean, question.ExpectedAnswers);
-        result.TotalMs = (int)clock.ElapsedMilliseconds;
+        result.TotalMs = clock.Elapsed.TotalMilliseconds;
         return result;
     }
+
+    /// <summary>The ledger keeps whole milliseconds (as Ask writes them); a sub-millisecond answer counts as 1, not 0.</summary>
+    private static int? Whole(double? milliseconds) => milliseconds is { } ms ? (int)Math.Ceiling(ms) : null;
 
     private async Task SaveResultAsync(UserAccess admin, LabResult result, ProviderProfile? profile, IReadOnlyList<RetrievedPassage> retrieved)
     {
@@ -206,7 +209,7 @@ public sealed class ModelLab(
                 CollectionIds = retrieved.Where(p => sent.Contains(p.ChunkId)).Select(p => p.CollectionId).Distinct().ToArray(),
                 Provider = profile.Name, Model = profile.Model ?? profile.Kind.ToString(), Route = LedgerRoute,
                 InputTokens = result.InputTokens, OutputTokens = result.OutputTokens, TokensEstimated = result.TokensEstimated, Cost = result.Cost,
-                FirstTokenMs = result.FirstTokenMs, TotalMs = result.TotalMs, AnsweredFromSources = result.Answered,
+                FirstTokenMs = Whole(result.FirstTokenMs), TotalMs = Whole(result.TotalMs) ?? 0, AnsweredFromSources = result.Answered,
             });
         }
         await db.SaveChangesAsync(CancellationToken.None);

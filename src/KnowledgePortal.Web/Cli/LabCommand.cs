@@ -63,7 +63,7 @@ public static class LabCommand
             {
                 var verdict = r.Error is not null ? "ERROR" : r.ExpectedMatch switch { true => "match", false => "no match", null => "-" };
                 Console.WriteLine($"  {r.Provider,-28} {verdict,-8} {r.InputTokens,6}/{r.OutputTokens,-6} ${r.Cost.ToString("0.000000", CultureInfo.InvariantCulture)} " +
-                                  $"{(r.FirstTokenMs is { } f ? $"{f} ms" : "-"),8} {r.TotalMs,7} ms  {OneLine(r.Error ?? r.Answer)}");
+                                  $"{Milliseconds.Format(r.FirstTokenMs, CultureInfo.InvariantCulture),9} {Milliseconds.Format(r.TotalMs, CultureInfo.InvariantCulture),9}  {OneLine(r.Error ?? r.Answer)}");
             }
         }
         Console.WriteLine();

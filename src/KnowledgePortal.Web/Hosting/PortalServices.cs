@@ -82,6 +82,7 @@ public static class PortalServices
         Core.Retrieval.Reranking.RerankingServiceCollectionExtensions.AddPortalReranking(services, builder.Configuration); // RerankStage + Reranking options
         services.AddSingleton<SourceAccess>();
         services.AddSingleton<KnowledgePortal.Core.Library.DocumentLibrary>();
+        services.AddSingleton<KnowledgePortal.Core.Library.ExampleQuestions>();
         builder.AddPortalDataProtection();
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<AskService>();

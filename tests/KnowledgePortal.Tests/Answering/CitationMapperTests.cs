@@ -104,4 +104,74 @@ public class CitationMapperTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => CitationMapper.StripUnknown("x", -1));
     }
+
+    private static IReadOnlyList<AnswerCitation> Cited(IReadOnlyList<RetrievedPassage> sent, params int[] numbers) =>
+        numbers.Select(n => new AnswerCitation(n, sent[n - 1])).ToList();
+
+    [Theory]
+    [InlineData("Closed [4]. Open [1][2].", "Closed [1]. Open [2][3].")]
+    [InlineData("A [1]. B [3]. C [4].", "A [1]. B [2]. C [3].")]
+    [InlineData("A [2, 4]. B [4].", "A [1][2]. B [2].")]
+    public void ForDisplay_OutOfOrderOrGappedNumbers_RenumberedByFirstAppearance(string text, string expected)
+    {
+        var sent = Passages.Many("a", "b", "c", "d");
+
+        var (shown, _) = CitationMapper.ForDisplay(text, Cited(sent, 1, 2, 3, 4));
+
+        Assert.Equal(expected, shown);
+    }
+
+    [Fact]
+    public void ForDisplay_RenumberedChips_StillPointAtTheirPassages()
+    {
+        var sent = Passages.Many("a", "b", "c", "d");
+
+        var (_, citations) = CitationMapper.ForDisplay("Closed [4]. Open [1][4].", Cited(sent, 4, 1));
+
+        Assert.Equal([1, 2], citations.Select(c => c.Number));
+        Assert.Same(sent[3], citations[0].Passage);
+        Assert.Same(sent[0], citations[1].Passage);
+    }
+
+    [Fact]
+    public void ForDisplay_StoredAnswerWithEveryPassageSent_ShowsTheSameAsTheLiveAnswer()
+    {
+        // Live: the answer as mapped after streaming. Reloaded: the stored text with every passage sent, numbered as sent.
+        var sent = Passages.Many("a", "b", "c", "d");
+        var (clean, mapped) = CitationMapper.Map("X [3]. Y [1][3]. Z [9].", sent);
+        var live = CitationMapper.ForDisplay(clean, mapped.Select(c => new AnswerCitation(c.Number, c.Passage)).ToList());
+
+        var reloaded = CitationMapper.ForDisplay(clean, Cited(sent, 1, 2, 3, 4));
+
+        Assert.Equal("X [1]. Y [2][1]. Z.", live.Text);
+        Assert.Equal(live.Text, reloaded.Text);
+        Assert.Equal(live.Citations, reloaded.Citations);
+    }
+
+    [Fact]
+    public void ForDisplay_StreamedPrefixes_NeverChangeANumberAlreadyShown()
+    {
+        var sent = Passages.Many("a", "b", "c");
+        const string full = "First [3]. Then [1]. Again [3] and [2].";
+        var previous = "";
+        for (var i = 1; i <= full.Length; i++)
+        {
+            var settled = CitationMapper.Settled(full[..i], sent.Count);
+            var (shown, _) = CitationMapper.ForDisplay(settled, Cited(sent, 1, 2, 3));
+            Assert.StartsWith(previous, shown);
+            previous = shown;
+        }
+        Assert.Equal("First [1]. Then [2]. Again [1] and [3].", previous);
+    }
+
+    [Fact]
+    public void ForDisplay_NumberWithoutCitation_Removed()
+    {
+        var sent = Passages.Many("a", "b");
+
+        var (shown, citations) = CitationMapper.ForDisplay("A [2]. B [7].", Cited(sent, 2));
+
+        Assert.Equal("A [1]. B.", shown);
+        Assert.Equal([1], citations.Select(c => c.Number));
+    }
 }

@@ -99,4 +99,22 @@ public class ModelLabBrowserTests(PortalFixture fixture)
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task ModelLabPage_OnlyTheBuiltInMode_SaysTwoModelsAreNeededAndLinksToProvidersInsteadOfARunButton()
+    {
+        var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "admin");
+        try
+        {
+            await Infrastructure.Browser.GotoAsync(page, "/admin/lab");
+            var note = page.Locator("[data-testid=lab-too-few-models]");
+            Assert.Contains("at least two models", await note.InnerTextAsync());
+            Assert.EndsWith("/admin/providers", await note.Locator("[data-testid=lab-providers-link]").GetAttributeAsync("href"));
+            Assert.Equal(0, await page.Locator("[data-testid=lab-run]").CountAsync());
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }

@@ -81,6 +81,10 @@ public class ModelLabTests(AnsweringFixture fixture) : IClassFixture<AnsweringFi
         var extractive = leave.Results[1];
         Assert.True(extractive.Answered);
         Assert.Equal(0m, extractive.Cost);
+        // Measured in fractions of a millisecond and saved as such: never "0 ms".
+        Assert.True(extractive.TotalMs > 0, $"extractive total {extractive.TotalMs} ms");
+        Assert.NotEqual("0 ms", Milliseconds.Format(extractive.TotalMs));
+        Assert.True(extractive.FirstTokenMs > 0);
         Assert.Null(view.Questions[1].Results[0].ExpectedMatch); // no expected answers: not judged
 
         // The cloud model saw the question and the handbook passage, numbered.
