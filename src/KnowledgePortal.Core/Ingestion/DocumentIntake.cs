@@ -50,6 +50,7 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
         {
             document = new Document
             {
+                // The file name until the extract step finds the document's own title.
                 CollectionId = collectionId, Title = Path.GetFileNameWithoutExtension(fileName), FileName = fileName,
                 ContentType = contentType, SizeBytes = content.LongLength, Sha256 = sha, UploadedBy = actor.UserName,
             };
@@ -63,6 +64,8 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
             document.UploadedBy = actor.UserName;
             document.Status = DocumentStatus.Queued;
             document.FailureReason = null;
+            document.FailureCode = null;
+            document.FailureArgs = null;
             document.UpdatedAt = DateTimeOffset.UtcNow;
             // A newer upload supersedes any job still running for an older version.
             await db.IngestionJobs.Where(j => j.DocumentId == document.Id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
