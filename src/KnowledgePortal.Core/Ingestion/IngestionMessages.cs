@@ -32,7 +32,7 @@ public static class IngestionMessages
     public static PortalMessage StrictWorkbook() => PortalMessage.Create(Prefix + "StrictWorkbook",
         "This workbook is saved as \"Strict Open XML\", which could not be read; save it as a normal Excel Workbook (.xlsx) and upload it again.");
 
-    public static PortalMessage Timeout(int seconds) => PortalMessage.Create(Prefix + "Timeout",
+    public static PortalMessage Timeout(int seconds) => PortalMessage.Create(Prefix + "TimeoutAfter",
         "Reading this file took longer than {seconds} s (Ingestion:FileTimeoutSeconds) and was stopped.", ("seconds", seconds));
 
     public static PortalMessage ReaderCrashed() => PortalMessage.Create(Prefix + "ReaderCrashed",
