@@ -59,7 +59,7 @@ public class UploadBrowserTests(PortalFixture fixture)
         try
         {
             await Infrastructure.Browser.GotoAsync(page, "/quality");
-            Assert.Contains("holiday-calendar-2026", await page.Locator("[data-testid=insights-stale]").InnerTextAsync());
+            Assert.Contains("Holiday calendar 2026", await page.Locator("[data-testid=insights-stale]").InnerTextAsync());
 
             await Infrastructure.Browser.GotoAsync(page, "/documents");
             await page.ClickAsync($"[data-testid='open-{DemoData.Handbook}']");
@@ -72,7 +72,7 @@ public class UploadBrowserTests(PortalFixture fixture)
             await row.Locator("[data-testid=review-next]").WaitForAsync();
             Assert.Equal(0, await row.Locator("[data-testid=review-due]").CountAsync());
             await Infrastructure.Browser.GotoAsync(page, "/quality");
-            Assert.DoesNotContain("holiday-calendar-2026", await page.Locator("[data-testid=insights-stale]").InnerTextAsync());
+            Assert.DoesNotContain("Holiday calendar 2026", await page.Locator("[data-testid=insights-stale]").InnerTextAsync());
         }
         finally
         {
