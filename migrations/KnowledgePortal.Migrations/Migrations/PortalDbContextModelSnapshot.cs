@@ -268,6 +268,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("page");
 
+                    b.Property<int?>("Paragraph")
+                        .HasColumnType("integer")
+                        .HasColumnName("paragraph");
+
                     b.Property<NpgsqlTsVector>("SearchVector")
                         .HasColumnType("tsvector")
                         .HasColumnName("search_vector");
@@ -467,6 +471,14 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("current_version_id");
 
+                    b.Property<string>("FailureArgs")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("failure_args");
+
+                    b.Property<string>("FailureCode")
+                        .HasColumnType("text")
+                        .HasColumnName("failure_code");
+
                     b.Property<string>("FailureReason")
                         .HasColumnType("text")
                         .HasColumnName("failure_reason");
@@ -505,6 +517,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("title");
+
+                    b.Property<bool>("TitleEdited")
+                        .HasColumnType("boolean")
+                        .HasColumnName("title_edited");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -768,6 +784,10 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .HasColumnType("text")
+                        .HasColumnName("title");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1168,6 +1188,10 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.Property<int?>("Page")
                         .HasColumnType("integer")
                         .HasColumnName("page");
+
+                    b.Property<int?>("Paragraph")
+                        .HasColumnType("integer")
+                        .HasColumnName("paragraph");
 
                     b.Property<string>("Sheet")
                         .HasColumnType("text")

@@ -72,6 +72,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         {
             e.HasOne(x => x.Collection).WithMany().HasForeignKey(x => x.CollectionId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.CollectionId, x.FileName }).IsUnique();
+            e.Property(x => x.FailureArgs).HasColumnType("jsonb");
             e.HasIndex(x => x.Sha256);
         });
         b.Entity<DocumentVersion>(e =>

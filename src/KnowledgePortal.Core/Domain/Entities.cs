@@ -70,14 +70,22 @@ public class Document
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public int CollectionId { get; set; }
     public Collection? Collection { get; set; }
+    /// <summary>From the document itself (Office core properties, PDF Info, first heading) unless a manager set it.</summary>
     public required string Title { get; set; }
+    /// <summary>A manager chose the title: indexing a new version keeps it.</summary>
+    public bool TitleEdited { get; set; }
     public required string FileName { get; set; }
     public required string ContentType { get; set; }
     public long SizeBytes { get; set; }
     public required string Sha256 { get; set; }
     public required string UploadedBy { get; set; }
     public DocumentStatus Status { get; set; } = DocumentStatus.Queued;
+    /// <summary>English text of the failure (CLI, old rows); <see cref="FailureCode"/> and <see cref="FailureArgs"/> let the UI translate it.</summary>
     public string? FailureReason { get; set; }
+    /// <summary>Code of a <see cref="Text.PortalMessage"/> ("Ingestion.Encrypted", …).</summary>
+    public string? FailureCode { get; set; }
+    /// <summary>Named arguments of the failure message (jsonb object).</summary>
+    public string? FailureArgs { get; set; }
     public Guid? CurrentVersionId { get; set; }
     /// <summary>When set, only these groups (intersected with the collection's readers) may read the document.</summary>
     public int[]? RestrictedToGroupIds { get; set; }
@@ -130,6 +138,8 @@ public class Chunk
     public string? Sheet { get; set; }
     public string? CellRange { get; set; }
     public string? HeadingPath { get; set; }
+    /// <summary>Paragraph number (Word files): the locator shown when there is no page or heading.</summary>
+    public int? Paragraph { get; set; }
     public int TokenCount { get; set; }
     public required string ContentHash { get; set; }
     public int[] AllowedGroupIds { get; set; } = [];
@@ -182,6 +192,8 @@ public class IngestionJob
     /// <summary>Output of the extract step (JSON), so a retry does not extract again.</summary>
     public string? ExtractedJson { get; set; }
     public int Pages { get; set; }
+    /// <summary>The document's own title found by the extract step; persist gives it to the document.</summary>
+    public string? Title { get; set; }
     public int ChunksTotal { get; set; }
     public int ChunksEmbedded { get; set; }
     public string? Warnings { get; set; }
@@ -203,6 +215,8 @@ public class PendingChunk
     public string? Sheet { get; set; }
     public string? CellRange { get; set; }
     public string? HeadingPath { get; set; }
+    /// <summary>Paragraph number (Word files): the locator shown when there is no page or heading.</summary>
+    public int? Paragraph { get; set; }
     public int TokenCount { get; set; }
     public required string ContentHash { get; set; }
     /// <summary>Lexemes of the passage text for the full-text column (CJK as bigrams), computed once at the chunk step.</summary>

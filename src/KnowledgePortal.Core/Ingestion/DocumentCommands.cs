@@ -62,6 +62,8 @@ public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactor
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DocumentStatus.Ready)
                 .SetProperty(d => d.FailureReason, (string?)null)
+                .SetProperty(d => d.FailureCode, (string?)null)
+                .SetProperty(d => d.FailureArgs, (string?)null)
                 .SetProperty(d => d.Sha256, current.Sha256)
                 .SetProperty(d => d.SizeBytes, current.SizeBytes)
                 .SetProperty(d => d.ContentType, current.ContentType)
@@ -79,9 +81,31 @@ public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactor
         db.IngestionJobs.Add(job);
         document.Status = DocumentStatus.Queued;
         document.FailureReason = null;
+        document.FailureCode = null;
+        document.FailureArgs = null;
         AuditLog.Add(db, actor.UserName, "document-retry", "document", documentId.ToString(), new { version = version.VersionNumber });
         await db.SaveChangesAsync(ct);
         return job.Id;
+    }
+
+    /// <summary>
+    /// Gives the document the title a manager typed (cleaned, at most <see cref="DocumentTitles.MaxLength"/> characters);
+    /// indexing a new version keeps it. A blank title is refused. Returns false when not allowed or not found.
+    /// </summary>
+    public async Task<bool> SetTitleAsync(UserAccess actor, Guid documentId, string title, CancellationToken ct = default)
+    {
+        if (DocumentTitles.Clean(title) is not { } clean) return false;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, ct);
+        if (document is null || !actor.CanManage(document.CollectionId)) return false;
+        var before = document.Title;
+        if (before == clean && document.TitleEdited) return true;
+        document.Title = clean;
+        document.TitleEdited = true;
+        document.UpdatedAt = DateTimeOffset.UtcNow;
+        AuditLog.Add(db, actor.UserName, "document-title", "document", documentId.ToString(), new { before, after = clean });
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 
     /// <summary>

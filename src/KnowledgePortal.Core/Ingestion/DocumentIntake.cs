@@ -4,13 +4,20 @@ using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using KnowledgePortal.Core.Text;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Core.Ingestion;
 
 public enum IntakeOutcome { Queued, NewVersion, Unchanged, Rejected }
 
-public sealed record IntakeResult(IntakeOutcome Outcome, string FileName, Guid? DocumentId, Guid? JobId, string Message);
+/// <param name="Message">English text (CLI, API).</param>
+/// <param name="Detail">The same as a <see cref="PortalMessage"/>, for the UI to translate; null for messages made outside Core.</param>
+public sealed record IntakeResult(IntakeOutcome Outcome, string FileName, Guid? DocumentId, Guid? JobId, string Message, PortalMessage? Detail = null)
+{
+    public IntakeResult(IntakeOutcome outcome, string fileName, Guid? documentId, Guid? jobId, PortalMessage detail)
+        : this(outcome, fileName, documentId, jobId, detail.Text, detail) { }
+}
 
 /// <summary>
 /// Accepts uploads: stores the original, creates the document (or its next version) and queues an ingestion job,
@@ -22,14 +29,14 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
     {
         fileName = Path.GetFileName(fileName.Replace('\\', '/')).Trim();
         if (fileName.Length == 0 || fileName.Length > 255)
-            return Reject(fileName, "The file name is empty or longer than 255 characters.");
+            return Reject(fileName, PortalMessage.Create("Intake.BadName", "The file name is empty or longer than 255 characters."));
         if (!actor.CanManage(collectionId))
-            return Reject(fileName, "You may not add documents to this collection.");
+            return Reject(fileName, PortalMessage.Create("Intake.NotAllowed", "You may not add documents to this collection."));
         var maxBytes = options.Value.MaxFileMegabytes * 1024L * 1024;
         if (content.LongLength > maxBytes)
-            return Reject(fileName, $"The file is {content.LongLength / 1024.0 / 1024.0:0.#} MB; the limit is {options.Value.MaxFileMegabytes} MB per file.");
+            return Reject(fileName, TooLarge(content.LongLength, options.Value.MaxFileMegabytes));
         if (content.Length == 0)
-            return Reject(fileName, "The file is empty.");
+            return Reject(fileName, PortalMessage.Create("Intake.Empty", "The file is empty."));
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -40,7 +47,7 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
         var document = await db.Documents.FirstOrDefaultAsync(d => d.CollectionId == collectionId && d.FileName == fileName, ct);
         if (document is not null && document.Sha256 == sha && document.Status != DocumentStatus.Failed && document.Status != DocumentStatus.Cancelled)
             return new IntakeResult(IntakeOutcome.Unchanged, fileName, document.Id, null,
-                "This exact file is already in the collection; nothing to do.");
+                PortalMessage.Create("Intake.Unchanged", "This exact file is already in the collection; nothing to do."));
 
         var stored = new StoredFile { Sha256 = sha, SizeBytes = content.LongLength, Content = content };
         db.StoredFiles.Add(stored);
@@ -50,6 +57,7 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
         {
             document = new Document
             {
+                // The file name until the extract step finds the document's own title.
                 CollectionId = collectionId, Title = Path.GetFileNameWithoutExtension(fileName), FileName = fileName,
                 ContentType = contentType, SizeBytes = content.LongLength, Sha256 = sha, UploadedBy = actor.UserName,
             };
@@ -63,6 +71,8 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
             document.UploadedBy = actor.UserName;
             document.Status = DocumentStatus.Queued;
             document.FailureReason = null;
+            document.FailureCode = null;
+            document.FailureArgs = null;
             document.UpdatedAt = DateTimeOffset.UtcNow;
             // A newer upload supersedes any job still running for an older version.
             await db.IngestionJobs.Where(j => j.DocumentId == document.Id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
@@ -84,10 +94,17 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
         await tx.CommitAsync(ct);
         await db.Database.ExecuteSqlRawAsync("NOTIFY kp_ingestion", ct);
         return new IntakeResult(isNew ? IntakeOutcome.Queued : IntakeOutcome.NewVersion, fileName, document.Id, job.Id,
-            isNew ? "Queued for indexing." : $"Version {versionNumber} queued; the previous version stays searchable until it is ready.");
+            isNew ? PortalMessage.Create("Intake.Queued", "Queued for indexing.")
+                : PortalMessage.Create("Intake.NewVersion", "Version {version} queued; the previous version stays searchable until it is ready.",
+                    ("version", versionNumber)));
     }
 
-    private static IntakeResult Reject(string fileName, string message) => new(IntakeOutcome.Rejected, fileName, null, null, message);
+    /// <summary>A file over the per-file limit (also checked by the page before reading the upload).</summary>
+    public static PortalMessage TooLarge(long bytes, int limitMegabytes) => PortalMessage.Create("Intake.TooLarge",
+        "The file is {size} MB; the limit is {limit} MB per file.",
+        ("size", (bytes / 1024.0 / 1024.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)), ("limit", limitMegabytes));
+
+    private static IntakeResult Reject(string fileName, PortalMessage message) => new(IntakeOutcome.Rejected, fileName, null, null, message);
 }
 
 public static class ContentTypes

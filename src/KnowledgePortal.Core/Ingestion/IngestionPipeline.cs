@@ -8,6 +8,7 @@ using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Core.Retrieval;
+using KnowledgePortal.Core.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -58,7 +59,7 @@ public sealed class IngestionPipeline(
             }
             catch (ExtractionException ex)
             {
-                await FailAsync(jobId, ex.Message, ct);
+                await FailAsync(jobId, ex.Detail, ct);
                 return;
             }
         }
@@ -90,18 +91,19 @@ public sealed class IngestionPipeline(
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            throw new ExtractionException(ExtractionFailure.Timeout,
-                $"Reading this file took longer than {o.FileTimeoutSeconds} s (Ingestion:FileTimeoutSeconds) and was stopped.");
+            throw new ExtractionException(ExtractionFailure.Timeout, IngestionMessages.Timeout(o.FileTimeoutSeconds));
         }
 
         job.ExtractedJson = JsonSerializer.Serialize(result, Json);
         job.Pages = result.PageCount;
+        job.Title = DocumentTitles.Choose(result.Title, result.Blocks, version.FileName);
         job.Warnings = result.Warnings.Count == 0 ? null : string.Join("\n", result.Warnings.Take(50));
         job.CompletedStep = "extract";
         job.UpdatedAt = DateTimeOffset.UtcNow;
         await db.IngestionJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.ExtractedJson, job.ExtractedJson)
             .SetProperty(j => j.Pages, job.Pages)
+            .SetProperty(j => j.Title, job.Title)
             .SetProperty(j => j.Warnings, job.Warnings)
             .SetProperty(j => j.CompletedStep, job.CompletedStep)
             .SetProperty(j => j.UpdatedAt, job.UpdatedAt), ct);
@@ -112,7 +114,7 @@ public sealed class IngestionPipeline(
         await SetStatusAsync(job, DocumentStatus.Chunking, ct);
         var extracted = JsonSerializer.Deserialize<ExtractionResult>(job.ExtractedJson!, Json)!;
         var drafts = Chunker.Chunk(extracted.Blocks, new ChunkingOptions { MaxTokens = o.ChunkTokens, OverlapTokens = o.ChunkOverlapTokens }, tokens);
-        if (drafts.Count == 0) throw new ExtractionException(ExtractionFailure.Empty, "No text could be extracted from this file.");
+        if (drafts.Count == 0) throw new ExtractionException(ExtractionFailure.Empty, DocumentExtractor.EmptyMessage);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -121,7 +123,7 @@ public sealed class IngestionPipeline(
         {
             JobId = job.Id, Ordinal = d.Ordinal, Text = d.Text, Context = d.Context,
             Page = d.Locator.Page, Slide = d.Locator.Slide, Sheet = d.Locator.Sheet, CellRange = d.Locator.CellRange,
-            HeadingPath = d.Locator.HeadingPath, TokenCount = d.TokenCount, ContentHash = d.ContentHash,
+            HeadingPath = d.Locator.HeadingPath, Paragraph = d.Locator.Paragraph, TokenCount = d.TokenCount, ContentHash = d.ContentHash,
             IndexText = SearchText.ToIndexText(d.Text),
             ContextIndexText = d.Context is null ? null : SearchText.ToIndexText(d.Context),
         }));
@@ -199,10 +201,10 @@ public sealed class IngestionPipeline(
         await db.Chunks.Where(c => c.DocumentId == document.Id).ExecuteDeleteAsync(ct);
         var inserted = await db.Database.ExecuteSqlRawAsync($$"""
             INSERT INTO chunks (document_id, document_version_id, collection_id, ordinal, text, context, page, slide, sheet, cell_range,
-                                heading_path, token_count, content_hash, allowed_group_ids, sensitivity, embedding, embedding_model,
+                                heading_path, paragraph, token_count, content_hash, allowed_group_ids, sensitivity, embedding, embedding_model,
                                 embedding_dimension, search_vector, created_at)
             SELECT d.id, {0}, d.collection_id, p.ordinal, p.text, p.context, p.page, p.slide, p.sheet, p.cell_range,
-                   p.heading_path, p.token_count, p.content_hash, {{AclUpdater.AllowedGroupsSqlFragment}}, col.sensitivity,
+                   p.heading_path, p.paragraph, p.token_count, p.content_hash, {{AclUpdater.AllowedGroupsSqlFragment}}, col.sensitivity,
                    -- a label raised above the embedder's clearance since the embed step: keep no vector of it
                    CASE WHEN col.sensitivity <= {3} THEN p.embedding END,
                    CASE WHEN col.sensitivity <= {3} THEN p.embedding_model END,
@@ -218,6 +220,9 @@ public sealed class IngestionPipeline(
         document.CurrentVersionId = job.DocumentVersionId;
         document.Status = DocumentStatus.Ready;
         document.FailureReason = null;
+        document.FailureCode = null;
+        document.FailureArgs = null;
+        if (!document.TitleEdited && !string.IsNullOrEmpty(job.Title)) document.Title = job.Title;
         document.ChunkCount = inserted;
         document.PageCount = job.Pages;
         document.UpdatedAt = DateTimeOffset.UtcNow;
@@ -252,14 +257,19 @@ public sealed class IngestionPipeline(
         return await db.IngestionJobs.Where(j => j.Id == jobId).Select(j => j.CancelRequested).SingleAsync(ct);
     }
 
-    public async Task FailAsync(Guid jobId, string reason, CancellationToken ct) =>
+    public async Task FailAsync(Guid jobId, PortalMessage reason, CancellationToken ct) =>
         await FinishUnsuccessfulAsync(jobId, JobStatus.Failed, DocumentStatus.Failed, reason, ct);
 
     private async Task CancelAsync(Guid jobId, CancellationToken ct) =>
-        await FinishUnsuccessfulAsync(jobId, JobStatus.Cancelled, DocumentStatus.Cancelled, "Cancelled.", ct);
+        await FinishUnsuccessfulAsync(jobId, JobStatus.Cancelled, DocumentStatus.Cancelled, IngestionMessages.Cancelled(), ct);
 
-    private async Task FinishUnsuccessfulAsync(Guid jobId, JobStatus jobStatus, DocumentStatus status, string reason, CancellationToken ct)
+    /// <summary>
+    /// The job, its version and (when it is the newest) the document record the reason: English text for the CLI and
+    /// the log, code and arguments on the document for the UI to translate.
+    /// </summary>
+    private async Task FinishUnsuccessfulAsync(Guid jobId, JobStatus jobStatus, DocumentStatus status, PortalMessage message, CancellationToken ct)
     {
+        var reason = message.Text;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var job = await db.IngestionJobs.SingleAsync(j => j.Id == jobId, ct);
@@ -281,11 +291,15 @@ public sealed class IngestionPipeline(
         else if (isNewest)
         {
             var shown = olderVersionIndexed ? $"The new version could not be indexed: {reason} The previous version is still searchable." : reason;
+            // The page tells from CurrentVersionId that an older version is still searchable; the code is the reason's.
             await db.Documents.Where(d => d.Id == job.DocumentId).ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, status).SetProperty(d => d.FailureReason, shown).SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
+                .SetProperty(d => d.Status, status).SetProperty(d => d.FailureReason, shown)
+                .SetProperty(d => d.FailureCode, message.Code.Length == 0 ? null : message.Code)
+                .SetProperty(d => d.FailureArgs, message.ArgsJson)
+                .SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
         }
         if (jobStatus == JobStatus.Failed)
-            AuditLog.Add(db, "system", "document-failed", "document", job.DocumentId.ToString(), new { reason });
+            AuditLog.Add(db, "system", "document-failed", "document", job.DocumentId.ToString(), new { reason, code = message.Code });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Ingestion job {JobId} ended {Status}", jobId, jobStatus);

@@ -55,8 +55,7 @@ public sealed class IngestionWorker(
 
         if (job.Attempts > o.MaxAttempts)
         {
-            await pipeline.FailAsync(job.Id,
-                $"Indexing this file was interrupted {job.Attempts - 1} times (the indexer stopped while reading it); it was set aside.", ct);
+            await pipeline.FailAsync(job.Id, IngestionMessages.Interrupted(job.Attempts - 1), ct);
             return true;
         }
 
@@ -93,11 +92,11 @@ public sealed class IngestionWorker(
         return true;
     }
 
-    private static string DescribeTransient(Exception ex) => ex switch
+    private static Text.PortalMessage DescribeTransient(Exception ex) => ex switch
     {
-        HttpRequestException => "The embedding service could not be reached; re-run the file when it is available.",
-        NpgsqlException => "The database was unavailable while indexing; re-run the file.",
-        _ => "Indexing failed because of an internal error (" + ex.GetType().Name + "); re-run the file or ask IT to check the log.",
+        HttpRequestException => IngestionMessages.EmbeddingUnreachable(),
+        NpgsqlException => IngestionMessages.DatabaseUnavailable(),
+        _ => IngestionMessages.InternalError(ex.GetType().Name),
     };
 
     private sealed record Claimed(Guid Id, int Attempts);

@@ -3,19 +3,31 @@ using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using Microsoft.EntityFrameworkCore;
+using KnowledgePortal.Core.Text;
 using Npgsql;
 
 namespace KnowledgePortal.Core.Library;
 
 public sealed record LibraryCollection(int Id, string Name, string? Description, SensitivityLabel Sensitivity, int Documents, bool CanManage);
 
-public sealed record LibraryDocument(Guid Id, string Title, string FileName, DocumentStatus Status, string? FailureReason, int ChunkCount,
-    DateTimeOffset UpdatedAt, double Progress, DateOnly? ReviewDue);
+/// <param name="Failure">Why the newest version failed or was cancelled (translated by the page); null otherwise.</param>
+/// <param name="CanRetry">A re-run of the same file can succeed (<see cref="IngestionMessages.CanRetry"/>).</param>
+/// <param name="PreviousVersionSearchable">The failure concerns a new version; an older one is still indexed.</param>
+/// <param name="Progress">Percent of the newest job (<see cref="IngestionProgress"/>).</param>
+public sealed record LibraryDocument(Guid Id, string Title, string FileName, DocumentStatus Status, PortalMessage? Failure, int ChunkCount,
+    DateTimeOffset UpdatedAt, double Progress, DateOnly? ReviewDue, bool CanRetry = false, bool PreviousVersionSearchable = false)
+{
+    /// <summary>English failure text, as the CLI and the database hold it.</summary>
+    public string? FailureReason => Failure?.Text;
+}
 
 /// <summary>An admin moved a model cleared for Confidential data to another endpoint (shown to managers of such collections).</summary>
 public sealed record ProviderEndpointNotice(DateTimeOffset At, string Admin, string Profile, string? Endpoint);
 
 public sealed record ChunkPreview(int Ordinal, string Locator, string? Context, string Text, int Tokens);
+
+/// <summary>What the preview dialog shows: the readable passages, or why there are none.</summary>
+public sealed record DocumentPreview(IReadOnlyList<ChunkPreview> Chunks, DocumentStatus? Status, PortalMessage? Failure);
 
 /// <summary>
 /// What the Documents page and its chunk preview show a user. Reading goes through the one document rule
@@ -46,13 +58,28 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
         var readable = canManage ? null : (await ReadableDocumentsAsync(user, collectionId, ct)).Select(d => d.Id).ToList();
         if (readable is { Count: 0 }) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Documents.AsNoTracking()
+        var rows = await db.Documents.AsNoTracking()
             .Where(d => d.CollectionId == collectionId && (readable == null || readable.Contains(d.Id)))
             .OrderByDescending(d => d.UpdatedAt)
-            .Select(d => new LibraryDocument(d.Id, d.Title, d.FileName, d.Status, d.FailureReason, d.ChunkCount, d.UpdatedAt,
-                db.IngestionJobs.Where(j => j.DocumentId == d.Id).OrderByDescending(j => j.CreatedAt)
-                    .Select(j => j.ChunksTotal == 0 ? 0.0 : 100.0 * j.ChunksEmbedded / j.ChunksTotal).FirstOrDefault(), d.ReviewDue))
+            .Select(d => new
+            {
+                Document = d,
+                Job = db.IngestionJobs.Where(j => j.DocumentId == d.Id).OrderByDescending(j => j.CreatedAt)
+                    .Select(j => new { j.Status, j.CompletedStep, j.ChunksTotal, j.ChunksEmbedded }).FirstOrDefault(),
+            })
             .ToListAsync(ct);
+        return rows.Select(r =>
+        {
+            var d = r.Document;
+            var unsuccessful = d.Status is DocumentStatus.Failed or DocumentStatus.Cancelled;
+            var failure = unsuccessful ? PortalMessage.FromStored(d.FailureCode, d.FailureArgs, d.FailureReason) : null;
+            var progress = r.Job is { } j ? IngestionProgress.Percent(j.Status, j.CompletedStep, j.ChunksTotal, j.ChunksEmbedded) : 0;
+            return new LibraryDocument(d.Id, d.Title, d.FileName, d.Status, failure, d.ChunkCount, d.UpdatedAt, progress,
+                // A review date is about indexed content: a document that never got indexed has none to show.
+                d.CurrentVersionId is null ? null : d.ReviewDue,
+                unsuccessful && IngestionMessages.CanRetry(d.FailureCode),
+                unsuccessful && d.CurrentVersionId is not null);
+        }).ToList();
     }
 
     /// <summary>
@@ -76,12 +103,30 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
         }).ToList();
     }
 
+    /// <summary>
+    /// The passages a user may read and, for a document that has none because indexing failed, the reason (to those
+    /// who may list the document: its collection's managers and readers of the document).
+    /// </summary>
+    public async Task<DocumentPreview> DocumentPreviewAsync(UserAccess user, Guid documentId, CancellationToken ct = default)
+    {
+        var chunks = await PreviewAsync(user, documentId, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var d = await db.Documents.AsNoTracking().Where(x => x.Id == documentId)
+            .Select(x => new { x.CollectionId, x.Status, x.FailureCode, x.FailureArgs, x.FailureReason }).FirstOrDefaultAsync(ct);
+        if (d is null) return new DocumentPreview(chunks, null, null);
+        var listed = user.CanManage(d.CollectionId) || chunks.Count > 0
+                     || (await ReadableDocumentsAsync(user, d.CollectionId, ct)).Any(x => x.Id == documentId);
+        if (!listed) return new DocumentPreview([], null, null);
+        var failure = d.Status is DocumentStatus.Failed or DocumentStatus.Cancelled ? PortalMessage.FromStored(d.FailureCode, d.FailureArgs, d.FailureReason) : null;
+        return new DocumentPreview(chunks, d.Status, failure);
+    }
+
     /// <summary>The passages of a document this user may read (the search predicate), at most 500.</summary>
     public async Task<List<ChunkPreview>> PreviewAsync(UserAccess user, Guid documentId, CancellationToken ct = default)
     {
         if (user.GroupIds.Length == 0) return [];
         await using var cmd = dataSource.CreateCommand($"""
-            SELECT c.ordinal, c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.context, c.text, c.token_count
+            SELECT c.ordinal, c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.context, c.text, c.token_count, c.paragraph
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE c.document_id = @id AND c.allowed_group_ids && @groups AND {SourceAccess.DocumentReadableSql}
             ORDER BY c.ordinal LIMIT 500
@@ -93,7 +138,7 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
         while (await r.ReadAsync(ct))
         {
             var locator = new SourceLocator(r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? null : r.GetInt32(2),
-                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5));
+                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(9) ? null : r.GetInt32(9));
             result.Add(new ChunkPreview(r.GetInt32(0), locator.ToDisplay(), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetInt32(8)));
         }
         return result;

@@ -386,7 +386,7 @@ public sealed class HybridRetriever(
         // The access predicate is repeated here: the final read is as guarded as the ranking.
         await using var cmd = new NpgsqlCommand("""
             SELECT c.id, c.document_id, d.title, d.file_name, col.name, c.collection_id, c.sensitivity,
-                   c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.text, c.context
+                   c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.text, c.context, c.paragraph
             FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id
             WHERE c.id = ANY(@ids) AND c.allowed_group_ids && @groups
             """, conn);
@@ -410,7 +410,8 @@ public sealed class HybridRetriever(
                     reader.IsDBNull(8) ? null : reader.GetInt32(8),
                     reader.IsDBNull(9) ? null : reader.GetString(9),
                     reader.IsDBNull(10) ? null : reader.GetString(10),
-                    reader.IsDBNull(11) ? null : reader.GetString(11)),
+                    reader.IsDBNull(11) ? null : reader.GetString(11),
+                    reader.IsDBNull(14) ? null : reader.GetInt32(14)),
                 Text: reader.GetString(12),
                 Context: reader.IsDBNull(13) ? null : reader.GetString(13),
                 Score: top.First(t => t.ChunkId == id).Score);

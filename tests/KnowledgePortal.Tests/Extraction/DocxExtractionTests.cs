@@ -20,16 +20,17 @@ public class DocxExtractionTests
     }
 
     [Fact]
-    public void Extract_JapaneseProposalWithTables_ExtractsParagraphsAndTableRows()
+    public void Extract_JapaneseProposalWithTables_ExtractsParagraphsTableRowsAndRenderedPages()
     {
         var result = Extract("ja_proposal_call_tables.docx");
 
         var text = AllText(result);
-        Assert.Equal(1, result.PageCount);
+        // Word saved two rendered page breaks (after its two explicit ones): three pages, in reading order.
+        Assert.Equal(3, result.PageCount);
+        Assert.Equal([1, 2, 3], result.Blocks.Select(b => b.Locator.Page ?? 0).Distinct());
         Assert.Contains("全国農業高等学校長協会", text);
         Assert.Contains("募集要項", text);
         Assert.True(result.Blocks.Count > 100, $"only {result.Blocks.Count} blocks");
-        Assert.All(result.Blocks, b => Assert.Null(b.Locator.Page));
         AssertBlocksClean(result);
         // NFKC: full-width digits are folded to ASCII.
         Assert.DoesNotContain(text, c => c is >= '０' and <= '９');

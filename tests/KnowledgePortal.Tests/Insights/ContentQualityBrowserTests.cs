@@ -29,7 +29,7 @@ public class ContentQualityBrowserTests(PortalFixture fixture)
             // HR curates HR policies and reads them: the feedback shows with its answer and sources.
             await WaitForRowAsync(hr, "insights-feedback", marker);
             var row = hr.Locator("[data-testid=insights-feedback] tr").Filter(new() { HasText = marker });
-            Assert.Contains("parental-leave", (await row.InnerTextAsync()).ToLowerInvariant());
+            Assert.Contains("parental leave policy", (await row.InnerTextAsync()).ToLowerInvariant());
             Assert.Equal(0, await row.Locator("[data-testid=feedback-hidden]").CountAsync());
             Assert.Contains(gap, await hr.Locator("[data-testid=insights-unanswered]").InnerTextAsync());
         }
@@ -49,6 +49,7 @@ public class ContentQualityBrowserTests(PortalFixture fixture)
             Assert.DoesNotContain(gap, page);
             Assert.DoesNotContain(marker, page);
             Assert.DoesNotContain("parental-leave", page.ToLowerInvariant());
+            Assert.DoesNotContain("parental leave policy", page.ToLowerInvariant());
             Assert.DoesNotContain(hrAnswer[..Math.Min(60, hrAnswer.Length)], await km.Locator("[data-testid=insights-feedback]").InnerTextAsync());
             foreach (var export in new[] { "/quality/unanswered.csv", "/quality/feedback.csv" })
             {

@@ -35,6 +35,12 @@ public partial class ResourceStringTests
         var problems = new List<string>();
         foreach (var (key, en) in english)
         {
+            if (key.StartsWith("Msg.", StringComparison.Ordinal))
+            {
+                // Core messages are filled by name (PortalMessage.Fill), never through string.Format.
+                if (!NamedPlaceholders(en).SetEquals(NamedPlaceholders(japanese[key]))) problems.Add($"{key}: named placeholders differ between English and Japanese");
+                continue;
+            }
             // Pages pass strings through string.Format, so a stray brace would break the page at run time.
             foreach (var (lang, text) in new[] { ("en", en), ("ja", japanese[key]) })
             {
@@ -50,4 +56,8 @@ public partial class ResourceStringTests
         Placeholder().Matches(text.Replace("{{", "").Replace("}}", "")).Select(m => m.Groups[1].Value).ToHashSet();
 
     [GeneratedRegex(@"\{(\d+)[^}]*\}")] private static partial Regex Placeholder();
+
+    private static HashSet<string> NamedPlaceholders(string text) => NamedPlaceholder().Matches(text).Select(m => m.Groups[1].Value).ToHashSet();
+
+    [GeneratedRegex(@"\{([A-Za-z]\w*)\}")] private static partial Regex NamedPlaceholder();
 }

@@ -26,7 +26,7 @@ public static class DocumentExtractor
 
         if (content.LongLength > limits.MaxFileBytes)
             throw new ExtractionException(ExtractionFailure.TooLarge,
-                $"This file is {Megabytes(content.LongLength)} MB; the limit is {Megabytes(limits.MaxFileBytes)} MB.");
+                IngestionMessages.FileTooLarge(Megabytes(content.LongLength), Megabytes(limits.MaxFileBytes)));
         if (content.Length == 0) throw new ExtractionException(ExtractionFailure.Empty, EmptyMessage);
 
         try
@@ -82,13 +82,11 @@ public static class DocumentExtractor
             case FileSniffer.OleEncrypted:
                 throw new ExtractionException(ExtractionFailure.Encrypted, EncryptedOfficeMessage);
             case FileSniffer.Ole:
-                throw new ExtractionException(ExtractionFailure.Unsupported,
-                    "Legacy Office files (.doc, .xls, .ppt) are not supported; open the file in Office, save it as .docx, .xlsx or .pptx and upload it again.");
+                throw new ExtractionException(ExtractionFailure.Unsupported, IngestionMessages.LegacyOffice());
             case FileSniffer.Zip:
                 // Unreadable or unsafe archives report Corrupt / ZipBomb / Malicious from the guard.
                 ZipGuard.Inspect(content, limits, ct);
-                throw new ExtractionException(ExtractionFailure.Unsupported,
-                    "This is a zip archive, not a Word, Excel or PowerPoint file; upload the documents it contains instead.");
+                throw new ExtractionException(ExtractionFailure.Unsupported, IngestionMessages.ZipArchive());
             default:
                 throw new ExtractionException(ExtractionFailure.Unsupported, UnsupportedMessage(fileName));
         }
@@ -120,8 +118,7 @@ public static class DocumentExtractor
         catch (Exception e) when (e is not (ExtractionException or OperationCanceledException or OutOfMemoryException)
                                   && IsStrict(content))
         {
-            throw new ExtractionException(ExtractionFailure.Unsupported,
-                "This workbook is saved as \"Strict Open XML\", which could not be read; save it as a normal Excel Workbook (.xlsx) and upload it again.", e);
+            throw new ExtractionException(ExtractionFailure.Unsupported, IngestionMessages.StrictWorkbook(), e);
         }
     }
 
@@ -144,15 +141,17 @@ public static class DocumentExtractor
         }
     }
 
-    private static string UnsupportedMessage(string fileName)
+    private static Text.PortalMessage UnsupportedMessage(string fileName)
     {
         var ext = Path.GetExtension(fileName).ToLowerInvariant();
-        var supported = "Supported formats: .docx, .xlsx, .pptx (and macro-enabled variants), .pdf, .txt, .md, .csv, .html.";
+        const string supported = "Supported formats: .docx, .xlsx, .pptx (and macro-enabled variants), .pdf, .txt, .md, .csv, .html.";
         if (FileSniffer.TextFamilyFromExtension(fileName) is not null)
-            return $"This {ext} file does not contain readable text (it may be binary data). {supported}";
+            return Text.PortalMessage.Create(IngestionMessages.Prefix + "NotText",
+                "This {ext} file does not contain readable text (it may be binary data). " + supported, ("ext", ext));
         return string.IsNullOrEmpty(ext)
-            ? $"The type of this file could not be recognised. {supported}"
-            : $"The content of this file does not match a supported format (its name ends in {ext}). {supported}";
+            ? Text.PortalMessage.Create(IngestionMessages.Prefix + "UnknownType", "The type of this file could not be recognised. " + supported)
+            : Text.PortalMessage.Create(IngestionMessages.Prefix + "TypeMismatch",
+                "The content of this file does not match a supported format (its name ends in {ext}). " + supported, ("ext", ext));
     }
 
     private static string Megabytes(long bytes) =>

@@ -7,7 +7,11 @@ using DocumentFormat.OpenXml.Wordprocessing;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 
-/// <summary>Word documents: headings (with heading path), paragraphs, lists, tables, text boxes and footnotes.</summary>
+/// <summary>
+/// Word documents: headings (with heading path), paragraphs, lists, tables, text boxes and footnotes. Every block is
+/// located by its paragraph number; by its page when the file records page breaks (Word's rendered breaks, else
+/// explicit ones); and, where no heading style applies, by the nearest Title-style or bold line as its heading.
+/// </summary>
 internal static partial class DocxExtractor
 {
     private const string W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -20,16 +24,41 @@ internal static partial class DocxExtractor
         var main = doc.MainDocumentPart
                    ?? throw new ExtractionException(ExtractionFailure.Corrupt, ZipGuard.CorruptMessage);
         var body = main.Document?.Body;
-        var walker = new Walker(sink, StyleMap.Load(main.StyleDefinitionsPart), Numbering.Load(main.NumberingDefinitionsPart));
+        var walker = new Walker(sink, StyleMap.Load(main.StyleDefinitionsPart), Numbering.Load(main.NumberingDefinitionsPart),
+            body is null ? PageBreaks.None : FindPageBreaks(body));
         if (body is not null) walker.WalkContainer(body);
         walker.EmitNotes(main.FootnotesPart?.Footnotes, "Footnote");
         walker.EmitNotes(main.EndnotesPart?.Endnotes, "Endnote");
-        return sink.ToResult(1, detectedType, OoxmlCommon.Title(doc));
+        return sink.ToResult(walker.PageCount, detectedType, OoxmlCommon.Title(doc));
     }
 
-    private sealed class Walker(ExtractionSink sink, StyleMap styles, Numbering numbering)
+    /// <summary>Which page breaks count: Word's rendered ones (they include explicit breaks) or, without them, explicit ones.</summary>
+    internal enum PageBreaks { None, Rendered, Explicit }
+
+    private static PageBreaks FindPageBreaks(OpenXmlElement body)
+    {
+        var explicitBreaks = false;
+        foreach (var e in body.Descendants())
+        {
+            if (e.NamespaceUri != W) continue;
+            if (e.LocalName == "lastRenderedPageBreak") return PageBreaks.Rendered;
+            if ((e is Break br && br.Type?.Value == BreakValues.Page) || (e is PageBreakBefore pb && (pb.Val is null || pb.Val.Value)))
+                explicitBreaks = true;
+        }
+        return explicitBreaks ? PageBreaks.Explicit : PageBreaks.None;
+    }
+
+    private sealed class Walker(ExtractionSink sink, StyleMap styles, Numbering numbering, PageBreaks pageBreaks)
     {
         private readonly string?[] _headings = new string?[9];
+        private int _page = 1;
+        private int _pagesAfterParagraph;
+        private int _paragraph;
+        private bool _paragraphHasText;
+        /// <summary>The last Title-style or bold line: the heading of what follows while no heading style applies.</summary>
+        private string? _softHeading;
+
+        public int PageCount => pageBreaks == PageBreaks.None ? 1 : _page;
 
         private string? HeadingPath
         {
@@ -40,7 +69,26 @@ internal static partial class DocxExtractor
             }
         }
 
-        private void Add(string text, string? path) => sink.Add(text, new SourceLocator(HeadingPath: path), path);
+        private void Add(string text, string? path)
+        {
+            path ??= _softHeading;
+            sink.Add(text, new SourceLocator(Page: pageBreaks == PageBreaks.None ? null : _page, HeadingPath: path, Paragraph: _paragraph), path);
+        }
+
+        /// <summary>Page breaks met inside a paragraph after its first text move the next paragraph to the next page.</summary>
+        private void EndParagraph()
+        {
+            _page += _pagesAfterParagraph;
+            _pagesAfterParagraph = 0;
+            _paragraphHasText = false;
+        }
+
+        private void PageBreak()
+        {
+            if (_paragraphHasText) _pagesAfterParagraph++;
+            else _page++;
+        }
+
 
         /// <summary>Walks a block container (body, cell, text box, sdt content) in document order.</summary>
         public void WalkContainer(OpenXmlElement container)
@@ -74,9 +122,12 @@ internal static partial class DocxExtractor
 
         private void EmitParagraph(Paragraph p)
         {
+            if (pageBreaks == PageBreaks.Explicit && p.ParagraphProperties?.PageBreakBefore is { } before && (before.Val is null || before.Val.Value))
+                _page++;
             var boxes = new List<OpenXmlElement>();
             var text = ParagraphText(p, boxes);
             var level = HeadingLevel(p);
+            if (!string.IsNullOrWhiteSpace(text)) _paragraph++;
             if (level is { } l && !string.IsNullOrWhiteSpace(text))
             {
                 var clean = TextNormalizer.Clean(text);
@@ -87,10 +138,23 @@ internal static partial class DocxExtractor
             else
             {
                 var prefix = ListPrefix(p);
+                if (!string.IsNullOrWhiteSpace(text) && HeadingPath is null && prefix.Length == 0 && IsSoftHeading(p, text))
+                    _softHeading = TextNormalizer.Clean(text);
                 if (!string.IsNullOrWhiteSpace(text)) Add(prefix + text, HeadingPath);
             }
+            EndParagraph();
 
             foreach (var box in boxes) WalkContainer(box);
+        }
+
+        /// <summary>A Title-style paragraph, or a short line whose every run is bold and that does not end like a sentence.</summary>
+        private bool IsSoftHeading(Paragraph p, string text)
+        {
+            if (styles.IsTitle(p.ParagraphProperties?.ParagraphStyleId?.Val?.Value)) return true;
+            var trimmed = text.Trim();
+            if (trimmed.Length > 120 || trimmed[^1] is '.' or '。' or ':' or '：' or ',' or '、') return false;
+            var runs = p.Descendants<Run>().Where(r => r.Descendants<DocumentFormat.OpenXml.Wordprocessing.Text>().Any(t => !string.IsNullOrWhiteSpace(t.Text))).ToList();
+            return runs.Count > 0 && runs.All(r => r.RunProperties?.Bold is { } b && (b.Val is null || b.Val.Value));
         }
 
         private void EmitTable(Table table)
@@ -110,7 +174,7 @@ internal static partial class DocxExtractor
                                && (th.Val is null || th.Val.Value == OnOffOnlyValues.On);
                 rows.Add((cells, isHeader));
             }
-            if (rows.Count == 0) return;
+            if (rows.Count == 0) { EndParagraph(); return; }
 
             var path = HeadingPath;
             List<string>? headers = null;
@@ -123,9 +187,13 @@ internal static partial class DocxExtractor
                 while (start < rows.Count && rows[start].IsHeader) start++;
             }
             for (var i = start; i < rows.Count; i++)
+            {
+                _paragraph++;
                 Add(TableText.FormatRow(headers, rows[i].Cells), path);
+            }
             if (headers is not null && start >= rows.Count)
                 Add(TableText.FormatRow(null, headers), path);
+            EndParagraph();
         }
 
         private static IEnumerable<TableRow> Rows(OpenXmlElement table)
@@ -212,11 +280,16 @@ internal static partial class DocxExtractor
                     {
                         case "t":
                             sb.Append(child.InnerText);
+                            if (!_paragraphHasText && !string.IsNullOrWhiteSpace(child.InnerText)) _paragraphHasText = true;
+                            continue;
+                        case "lastRenderedPageBreak":
+                            if (pageBreaks == PageBreaks.Rendered) PageBreak();
                             continue;
                         case "tab" or "ptab":
                             sb.Append('\t');
                             continue;
                         case "br" or "cr":
+                            if (pageBreaks == PageBreaks.Explicit && child is Break { Type.Value: var type } && type == BreakValues.Page) PageBreak();
                             sb.Append('\n');
                             continue;
                         case "noBreakHyphen":
@@ -312,6 +385,11 @@ internal static partial class DocxExtractor
             }
             return map;
         }
+
+        /// <summary>Word's built-in Title style (by name or id).</summary>
+        public bool IsTitle(string? styleId) =>
+            styleId is not null && (styleId == "Title"
+                || (_styles.TryGetValue(styleId, out var s) && string.Equals(s.Name, "Title", StringComparison.OrdinalIgnoreCase)));
 
         public int? HeadingLevel(string? styleId)
         {

@@ -1,3 +1,5 @@
+using KnowledgePortal.Core.Text;
+
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 
 /// <summary>
@@ -35,11 +37,25 @@ public enum ExtractionFailure
     Malicious,
 }
 
-/// <summary>A file that cannot be indexed; <see cref="Exception.Message"/> is shown to the uploader as is.</summary>
-public sealed class ExtractionException(ExtractionFailure failure, string message, Exception? inner = null)
-    : Exception(message, inner)
+/// <summary>
+/// A file that cannot be indexed. <see cref="Detail"/> is what the uploader reads (translated in the UI);
+/// <see cref="Exception.Message"/> is its English text.
+/// </summary>
+public sealed class ExtractionException : Exception
 {
-    public ExtractionFailure Failure { get; } = failure;
+    /// <summary>A reason without arguments, coded by its kind ("Ingestion.Encrypted", …).</summary>
+    public ExtractionException(ExtractionFailure failure, string message, Exception? inner = null)
+        : this(failure, IngestionMessages.ForKind(failure, message), inner) { }
+
+    public ExtractionException(ExtractionFailure failure, PortalMessage detail, Exception? inner = null)
+        : base(detail.Text, inner)
+    {
+        Failure = failure;
+        Detail = detail;
+    }
+
+    public ExtractionFailure Failure { get; }
+    public PortalMessage Detail { get; }
 }
 
 public enum MacroPolicy { IndexWithoutMacros, Refuse }

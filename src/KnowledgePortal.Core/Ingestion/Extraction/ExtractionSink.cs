@@ -45,9 +45,8 @@ internal sealed class ExtractionSink(ExtractionLimits limits, CancellationToken 
         if (_warnings.Count < 200 && !_warnings.Contains(warning)) _warnings.Add(warning);
     }
 
-    public static ExtractionException TooMuchText(ExtractionLimits limits) => new(
-        ExtractionFailure.TooLarge,
-        $"This file contains more text than can be indexed (limit {limits.MaxExtractedCharacters:N0} characters); split it into smaller files.");
+    public static ExtractionException TooMuchText(ExtractionLimits limits) =>
+        new(ExtractionFailure.TooLarge, IngestionMessages.TooMuchText(limits.MaxExtractedCharacters));
 
     public ExtractionResult ToResult(int pageCount, string detectedType, string? title)
     {

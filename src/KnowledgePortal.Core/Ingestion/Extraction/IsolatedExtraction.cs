@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using KnowledgePortal.Core.Text;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 
@@ -48,13 +49,15 @@ public sealed record ExtractionHost(string FileName, IReadOnlyList<string> Argum
 /// </summary>
 public static class IsolatedExtraction
 {
-    public const string CrashedMessage = "The file could not be read: the reader stopped unexpectedly (the file may be damaged or built to attack it).";
+    public static readonly string CrashedMessage = IngestionMessages.ReaderCrashed().Text;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed record Request(string FileName, ExtractionLimits Limits);
 
-    private sealed record Reply(ExtractionResult? Result, ExtractionFailure? Failure, string? Message);
+    /// <summary>The failure travels as its message code and arguments too, so the parent can store them.</summary>
+    private sealed record Reply(ExtractionResult? Result, ExtractionFailure? Failure, string? Message,
+        string? Code = null, Dictionary<string, string>? Args = null);
 
     /// <summary>True for files read by third-party parsers (PDF, zip / Office Open XML): the ones worth a child process.</summary>
     public static bool IsWorthIsolating(byte[] content)
@@ -120,8 +123,11 @@ public static class IsolatedExtraction
         {
         }
         if (reply?.Result is { } result) return result;
-        if (reply is { Failure: { } failure, Message: { } message }) throw new ExtractionException(failure, message);
-        throw new ExtractionException(ExtractionFailure.Corrupt, CrashedMessage);
+        if (reply is { Failure: { } failure, Message: { } message })
+            throw new ExtractionException(failure, reply.Code is { Length: > 0 } code
+                ? new PortalMessage(code, message, reply.Args ?? new Dictionary<string, string>())
+                : IngestionMessages.ForKind(failure, message));
+        throw new ExtractionException(ExtractionFailure.Corrupt, IngestionMessages.ReaderCrashed());
     }
 
     /// <summary>The child's side: reads one request from <paramref name="input"/>, writes the reply to <paramref name="output"/>.</summary>
@@ -143,7 +149,7 @@ public static class IsolatedExtraction
         }
         catch (ExtractionException e)
         {
-            reply = new Reply(null, e.Failure, e.Message);
+            reply = new Reply(null, e.Failure, e.Message, e.Detail.Code, e.Detail.Args.ToDictionary());
         }
         await JsonSerializer.SerializeAsync(output, reply, Json);
         await output.FlushAsync();

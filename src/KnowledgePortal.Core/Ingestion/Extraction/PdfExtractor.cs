@@ -95,8 +95,7 @@ internal static class PdfExtractor
             if (pageCount <= 0)
                 throw new ExtractionException(ExtractionFailure.Empty, "No text could be extracted from this file (the PDF has no pages).");
             if (pageCount > sink.Limits.MaxPdfPages)
-                throw new ExtractionException(ExtractionFailure.TooLarge,
-                    $"This PDF has {pageCount:N0} pages; the limit is {sink.Limits.MaxPdfPages:N0}. Split it into smaller files.");
+                throw new ExtractionException(ExtractionFailure.TooLarge, IngestionMessages.TooManyPages(pageCount, sink.Limits.MaxPdfPages));
 
             var ocr = sink.Limits.OcrEnabled && File.Exists(sink.Limits.TesseractPath);
             int textPages = 0, garbledPages = 0, scannedPages = 0, brokenPages = 0;
@@ -219,7 +218,7 @@ internal static class PdfExtractor
         {
             var sb = new StringBuilder();
             foreach (var line in block.TextLines)
-                AppendJoined(sb, JoinWords(line.Words));
+                AppendLine(sb, JoinWords(line.Words));
             yield return sb.ToString();
         }
     }
@@ -229,6 +228,34 @@ internal static class PdfExtractor
         var sb = new StringBuilder();
         foreach (var word in words) AppendJoined(sb, word.Text);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Appends the next line of a text block. A word hyphenated at the line end ("cre-" + "ativity") is joined again
+    /// when the hyphen follows a letter and the next line starts with a lower-case letter; a dash, a compound whose next
+    /// part starts upper-case or with a digit ("COVID-" + "19", "Anglo-" + "Saxon") and a suspended hyphen before a
+    /// conjunction ("pre-" + "and post-war") keep the hyphen and a space.
+    /// </summary>
+    internal static void AppendLine(StringBuilder sb, string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return;
+        line = line.Trim();
+        // A soft hyphen marks a hyphenation point by definition: always joined.
+        var soft = sb.Length >= 2 && sb[^1] == '\u00AD' && char.IsLetter(sb[^2]) && char.IsLetter(line[0]);
+        if (soft || (sb.Length >= 2 && sb[^1] is '-' or '\u2010' && char.IsLetter(sb[^2]) && char.IsLower(line[0]) && !StartsWithConjunction(line)))
+        {
+            sb.Length--;
+            sb.Append(line);
+            return;
+        }
+        AppendJoined(sb, line);
+    }
+
+    private static bool StartsWithConjunction(string line)
+    {
+        var end = 0;
+        while (end < line.Length && char.IsLetter(line[end])) end++;
+        return line[..end] is "and" or "or" or "nor" or "to";
     }
 
     /// <summary>Appends with a space, except between two characters of scripts written without spaces (Japanese, Chinese).</summary>

@@ -90,5 +90,6 @@ public class AskRoutingTests(AnsweringFixture fixture) : IClassFixture<Answering
         Assert.NotEmpty(fragments);
         Assert.All(fragments, f => Assert.DoesNotContain(f, cloudPrompt));
         Assert.All(_cloudServer.Requests, r => Assert.DoesNotContain("salary-bands", r.Body));
+        Assert.All(_cloudServer.Requests, r => Assert.DoesNotContain("Salary bands", r.Body, StringComparison.OrdinalIgnoreCase));
     }
 }
