@@ -21,6 +21,17 @@ public class PassageHighlighterTests
         Date: 2026-05-06; Holiday: Substitute holiday; 祝日名: 振替休日; Office closed: Yes
         """;
 
+    [Theory]
+    [InlineData("Welcome to Contoso Japan K.K.\nWe are glad you are joining us.", "K.K.\nWe are glad")]
+    [InlineData("New employees receive 10 days six months after joining. The entitlement grows each year.", "joining. The entitlement")]
+    public void Highlight_SentencesOfThePassage_KeepTheWhiteSpaceBetweenThem(string passage, string kept)
+    {
+        var result = PassageHighlighter.Highlight(passage, "The entitlement grows each year [1]. We are glad [1].", new SourceLocator(Page: 1));
+
+        var plain = System.Text.RegularExpressions.Regex.Replace(result.Html, "</?mark>", "");
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(kept), plain);
+    }
+
     [Fact]
     public void Highlight_SlideCitation_MarksTheCitedLineNotTheWholeSlide()
     {

@@ -158,7 +158,7 @@ public partial class AskCitationBrowserTests(PortalFixture fixture)
     }
 
     [Theory]
-    [InlineData("pdf", "What should I bring on my first day?", "welcome-guide", "Bring your badge and ID on your first day [{0}].")]
+    [InlineData("pdf", "What should I bring on my first day?", "Welcome guide", "Bring your badge and ID on your first day [{0}].")]
     [InlineData("pptx", "What are the reception opening hours in Tokyo?", "Reception on 18F", "Reception on 18F is open 8:30–19:00 on business days [{0}].")]
     [InlineData("xlsx", "Is the office open on 6 May 2026?", "2026-05-06", "No: 2026-05-06 is a substitute holiday and the office is closed [{0}].")]
     public async Task SourceDialog_CitationOfEachFormat_MarksWhatAnswersNotTheWholePassage(string format, string question, string keyword, string answerFormat)
@@ -184,7 +184,7 @@ public partial class AskCitationBrowserTests(PortalFixture fixture)
             switch (format)
             {
                 case "pdf":
-                    Assert.Contains("welcome-guide", locator);
+                    Assert.Contains("Welcome guide", locator);
                     Assert.Equal(1, await dialog.Locator("[data-testid=pdf-viewer]").CountAsync());
                     break;
                 case "pptx":
