@@ -49,7 +49,8 @@ public sealed record LabProviderSummary(
             var judged = ok.Where(r => r.ExpectedMatch is not null).ToList();
             return new LabProviderSummary(p, rs.Count, ok.Count(r => r.Answered), judged.Count, judged.Count(r => r.ExpectedMatch == true),
                 rs.Count(r => r.Error is not null), rs.Sum(r => (long)r.InputTokens), rs.Sum(r => (long)r.OutputTokens), rs.Sum(r => r.Cost),
-                Percentile(ok.Where(r => r.FirstTokenMs is not null).Select(r => r.FirstTokenMs!.Value), 0.5),
+                // Over the same rows as the total: a reply without a first token counts at its total, so first token ≤ total.
+                Percentile(ok.Select(r => Math.Min(r.FirstTokenMs ?? r.TotalMs, r.TotalMs)), 0.5),
                 Percentile(ok.Select(r => r.TotalMs), 0.5), Percentile(ok.Select(r => r.TotalMs), 0.95));
         }).ToList();
     }

@@ -7,7 +7,7 @@ namespace KnowledgePortal.Tests.Browser;
 [Collection("portal")]
 public class ThemeAndDeniedBrowserTests(PortalFixture fixture)
 {
-    internal const string ShotDir = "/tmp/shots-wt-ui";
+    internal static readonly string ShotDir = Path.Combine(Path.GetTempPath(), "kp-shots");
 
     /// <summary>Signs in like <see cref="Infrastructure.Browser.SignInAsync"/>, in a context with the given system theme and size.</summary>
     internal static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string user, ColorScheme scheme,

@@ -40,6 +40,22 @@ public class LabSummaryTests
         Assert.Null(c.TotalP50Ms);
     }
 
+    [Fact]
+    public void For_SomeRepliesWithoutFirstToken_FirstTokenP50NeverAboveTotalP50()
+    {
+        // Fast "not covered" replies carry no first token; a median over the slow answers only would exceed the total's.
+        LabResultView[] results =
+        [
+            Result("A", first: null, total: 20), Result("A", first: null, total: 25),
+            Result("A", first: 31, total: 40), Result("A", first: 32, total: 45),
+        ];
+
+        var a = LabProviderSummary.For(["A"], results)[0];
+
+        Assert.True(a.FirstTokenP50Ms <= a.TotalP50Ms, $"first {a.FirstTokenP50Ms} > total {a.TotalP50Ms}");
+        Assert.Equal(28, a.FirstTokenP50Ms);
+    }
+
     [Theory]
     [InlineData(new double[] { 5 }, 0.95, 5)]
     [InlineData(new double[] { 1, 2, 3, 4 }, 0.5, 2.5)]
