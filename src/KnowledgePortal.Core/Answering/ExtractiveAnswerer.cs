@@ -79,8 +79,8 @@ public static partial class ExtractiveAnswerer
         var units = new List<Unit>();
         var considered = Math.Min(sources.Count, MaxSourcesConsidered);
         for (var s = 0; s < considered; s++)
-            foreach (var (text, isRow) in Units(sources[s]))
-                units.Add(new Unit(s + 1, units.Count, text, isRow, AnswerTokenizer.Tokens(text).ToHashSet(StringComparer.Ordinal)));
+            foreach (var text in Units(sources[s]))
+                units.Add(new Unit(s + 1, units.Count, text, AnswerTokenizer.Tokens(text).ToHashSet(StringComparer.Ordinal)));
         if (units.Count == 0)
             return [];
 
@@ -136,7 +136,7 @@ public static partial class ExtractiveAnswerer
     /// The quotable units of a passage in reading order: table rows whole, other lines split into sentences; headings,
     /// the slide or section title and short label lines left out (unless nothing else remains).
     /// </summary>
-    internal static IReadOnlyList<(string Text, bool IsRow)> Units(RetrievedPassage passage)
+    internal static IReadOnlyList<string> Units(RetrievedPassage passage)
     {
         var headings = (passage.Locator.HeadingPath ?? string.Empty)
             .Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -145,8 +145,8 @@ public static partial class ExtractiveAnswerer
             .ToHashSet(StringComparer.Ordinal);
 
         var lines = passage.Text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        var units = new List<(string Text, bool IsRow)>();
-        var labels = new List<(string Text, bool IsRow)>();
+        var units = new List<string>();
+        var labels = new List<string>();
         for (var i = 0; i < lines.Count; i++)
         {
             var raw = lines[i];
@@ -157,18 +157,18 @@ public static partial class ExtractiveAnswerer
                           || IsLabel(line);
             if (heading)
             {
-                labels.Add((Cut(line), false));
+                labels.Add(Cut(line));
                 continue;
             }
             if (TableRow().IsMatch(line) && !line.Contains(". ", StringComparison.Ordinal))
             {
-                units.Add((Cut(line), true));
+                units.Add(Cut(line)); // a table row, whole
                 continue;
             }
             foreach (var sentence in SentenceSplitter.Split(line))
             {
                 var clean = Clean(sentence);
-                if (clean.Length > 0 && !IsLabel(clean)) units.Add((Cut(clean), false));
+                if (clean.Length > 0 && !IsLabel(clean)) units.Add(Cut(clean));
             }
         }
         return units.Count > 0 ? units : labels;
@@ -203,5 +203,5 @@ public static partial class ExtractiveAnswerer
         return cjk > 0 ? cjk <= 8 && line.Length <= 10 : line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 3;
     }
 
-    private sealed record Unit(int Number, int Position, string Text, bool IsRow, HashSet<string> Tokens);
+    private sealed record Unit(int Number, int Position, string Text, HashSet<string> Tokens);
 }
