@@ -1,4 +1,5 @@
 using System.Globalization;
+using KnowledgePortal.Core.Text;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -12,33 +13,15 @@ namespace KnowledgePortal.Core.Answering;
 /// </summary>
 internal static partial class AnswerTokenizer
 {
-    private static readonly HashSet<string> EnglishStopWords = new(StringComparer.Ordinal)
-    {
-        "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did",
-        "of", "to", "in", "on", "for", "and", "or", "but", "with", "without", "what", "which", "who", "whom",
-        "whose", "how", "when", "where", "why", "can", "could", "should", "would", "will", "shall", "may",
-        "might", "must", "i", "we", "you", "he", "she", "me", "us", "my", "our", "your", "his", "her", "it",
-        "its", "this", "that", "these", "those", "they", "them", "their", "there", "here", "about", "from",
-        "by", "at", "as", "if", "any", "some", "have", "has", "had", "not", "no", "yes", "please", "tell",
-        "explain", "than", "then", "so", "also", "into", "per", "all", "more", "most", "much", "many",
-        "get", "got", "let", "know", "need", "want", "like",
-    };
 
-    public static bool IsHiragana(char ch) => ch is >= '\u3040' and <= '\u309F';
-
-    public static bool IsKatakana(char ch) =>
-        ch is >= '\u30A0' and <= '\u30FF' or >= '\u31F0' and <= '\u31FF' or >= '\uFF66' and <= '\uFF9F';
-
-    public static bool IsHan(char ch) =>
-        ch is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF' or '\u3005';
-
-    public static bool IsCjk(char ch) => IsHiragana(ch) || IsKatakana(ch) || IsHan(ch);
+    /// <summary>Japanese script (Hiragana, Katakana, Han); unlike <see cref="CjkText.IsCjk(char)"/>, not Hangul.</summary>
+    public static bool IsCjk(char ch) => CjkText.IsHiragana(ch) || CjkText.IsKatakana(ch) || CjkText.IsHan(ch);
 
     /// <summary>NFKC + lower case (invariant).</summary>
     public static string Normalize(string text) =>
         text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
 
-    public static bool IsStopWord(string word) => EnglishStopWords.Contains(word);
+    public static bool IsStopWord(string word) => StopWords.EnglishForAnswers.Contains(word);
 
     /// <summary>
     /// Scoring tokens: Latin words (no stop words, lightly stemmed, so "taxis" meets "taxi"), CJK bigrams (single Han
@@ -69,7 +52,7 @@ internal static partial class AnswerTokenizer
                 continue;
             if (run.Length == 1)
             {
-                if (IsHan(run[0]))
+                if (CjkText.IsHan(run[0]))
                     terms.Add([run]);
                 continue;
             }
@@ -121,7 +104,7 @@ internal static partial class AnswerTokenizer
         foreach (var (run, isCjk) in Runs(Normalize(text)))
         {
             var keep = isCjk
-                ? run.Length >= 2 || IsHan(run[0])
+                ? run.Length >= 2 || CjkText.IsHan(run[0])
                 : !IsStopWord(run) && (run.Length >= 2 || char.IsDigit(run[0]));
             if (keep && !terms.Contains(run))
                 terms.Add(run);
@@ -139,8 +122,8 @@ internal static partial class AnswerTokenizer
         bool? current = null;
         foreach (var ch in text)
         {
-            bool? kind = IsHan(ch) || IsKatakana(ch) ? true
-                : !IsHiragana(ch) && char.IsLetterOrDigit(ch) ? false
+            bool? kind = CjkText.IsHan(ch) || CjkText.IsKatakana(ch) ? true
+                : !CjkText.IsHiragana(ch) && char.IsLetterOrDigit(ch) ? false
                 : null;
             if (kind != current && sb.Length > 0)
             {
@@ -161,8 +144,8 @@ internal static partial class AnswerTokenizer
         int kana = 0, han = 0, latin = 0;
         foreach (var ch in text)
         {
-            if (IsHiragana(ch) || IsKatakana(ch)) kana++;
-            else if (IsHan(ch)) han++;
+            if (CjkText.IsHiragana(ch) || CjkText.IsKatakana(ch)) kana++;
+            else if (CjkText.IsHan(ch)) han++;
             else if ((char.IsLetter(ch) && ch < '\u0250') || ch is >= '\uFF21' and <= '\uFF3A' or >= '\uFF41' and <= '\uFF5A') latin++;
         }
         return (kana, han, latin);

@@ -218,23 +218,26 @@ public sealed partial class AskService(
     public static string DescribeProviderError(ProviderProfile profile, Exception ex, bool timedOut, int timeoutSeconds)
     {
         var at = EndpointLabel(profile) is { } e ? $"'{profile.Name}' at {e}" : $"'{profile.Name}'";
-        var root = Innermost(ex);
-        return (ex, root) switch
+        var root = ConnectionTestResult.Innermost(ex);
+        var (outcome, status) = ConnectionTestResult.Classify(ex, timedOut);
+        return outcome switch
         {
-            _ when timedOut => $"The model {at} did not answer within {timeoutSeconds} s. Try again, or choose another model.",
-            (ClientResultException { Status: 401 or 403 }, _) => $"The model {at} refused the request: its API key is missing or wrong. Ask IT to check the provider profile.",
-            (ClientResultException { Status: 429 }, _) => $"The model {at} is busy or over its quota (HTTP 429). Try again in a minute.",
-            (ClientResultException { Status: 404 }, _) => $"The model {at} was not found (HTTP 404): the endpoint or the model name '{profile.Model}' is wrong. Ask IT to check the provider profile.",
-            (ClientResultException { Status: >= 500 } c, _) => $"The model {at} had an internal error (HTTP {c.Status}). Try again, or choose another model.",
-            (ClientResultException { Status: > 0 } c, _) => $"The model {at} rejected the request (HTTP {c.Status}). Ask IT to check the provider profile.",
-            (_, System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }) => $"The model {at} could not be reached: nothing is listening there (connection refused). Is the model server running?",
-            (_, System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData }) => $"The model {at} could not be reached: the host name is unknown. Ask IT to check the endpoint.",
-            (_, System.Security.Authentication.AuthenticationException) => $"The model {at} could not be reached securely: its TLS certificate was not accepted. Ask IT to check the endpoint.",
-            (_, TimeoutException or TaskCanceledException) => $"The model {at} did not answer in time. Try again, or choose another model.",
-            (_, HttpRequestException or IOException or System.Net.Sockets.SocketException) => $"The model {at} could not be reached (the connection failed). Try again, or choose another model.",
-            (_, System.Text.Json.JsonException or FormatException) => $"The model {at} sent a reply the portal could not read: is the endpoint an OpenAI-compatible API?",
-            (_, InvalidOperationException or ArgumentException or UriFormatException) => $"The model '{profile.Name}' is not configured correctly: {root.Message}",
-            (ClientResultException, _) => $"The model {at} could not be reached (no response). Try again, or choose another model.",
+            ConnectionOutcome.Timeout when timedOut => $"The model {at} did not answer within {timeoutSeconds} s. Try again, or choose another model.",
+            ConnectionOutcome.Timeout => $"The model {at} did not answer in time. Try again, or choose another model.",
+            ConnectionOutcome.Unauthorized => $"The model {at} refused the request: its API key is missing or wrong. Ask IT to check the provider profile.",
+            ConnectionOutcome.RateLimited => $"The model {at} is busy or over its quota (HTTP 429). Try again in a minute.",
+            ConnectionOutcome.ModelNotFound => $"The model {at} was not found (HTTP 404): the endpoint or the model name '{profile.Model}' is wrong. Ask IT to check the provider profile.",
+            ConnectionOutcome.HttpError when status >= 500 => $"The model {at} had an internal error (HTTP {status}). Try again, or choose another model.",
+            ConnectionOutcome.HttpError => $"The model {at} rejected the request (HTTP {status}). Ask IT to check the provider profile.",
+            ConnectionOutcome.Unreachable => ConnectionTestResult.CauseOf(ex) switch
+            {
+                UnreachableCause.Refused => $"The model {at} could not be reached: nothing is listening there (connection refused). Is the model server running?",
+                UnreachableCause.UnknownHost => $"The model {at} could not be reached: the host name is unknown. Ask IT to check the endpoint.",
+                UnreachableCause.Tls => $"The model {at} could not be reached securely: its TLS certificate was not accepted. Ask IT to check the endpoint.",
+                _ => $"The model {at} could not be reached (the connection failed). Try again, or choose another model.",
+            },
+            ConnectionOutcome.NotConfigured => $"The model '{profile.Name}' is not configured correctly: {root.Message}",
+            _ when root is System.Text.Json.JsonException or FormatException => $"The model {at} sent a reply the portal could not read: is the endpoint an OpenAI-compatible API?",
             _ => $"The model {at} failed to answer. Try again, or choose another model.",
         };
     }
@@ -246,18 +249,6 @@ public sealed partial class AskService(
         return Uri.TryCreate(profile.Endpoint.Trim(), UriKind.Absolute, out var u)
             ? $"{u.Scheme}://{u.Authority}{u.AbsolutePath.TrimEnd('/')}"
             : profile.Endpoint.Trim();
-    }
-
-    private static Exception Innermost(Exception ex)
-    {
-        var e = ex;
-        for (var depth = 0; depth < 8; depth++)
-        {
-            var next = e is AggregateException { InnerExceptions.Count: > 0 } a ? a.InnerExceptions[0] : e.InnerException;
-            if (next is null) break;
-            e = next;
-        }
-        return e;
     }
 
     public static string NotCovered(string language, bool withheld) => (language, withheld) switch

@@ -30,10 +30,35 @@ public sealed record ConnectionTestResult(ConnectionOutcome Outcome, int? HttpSt
         ClientResultException { Status: 429 } c => (ConnectionOutcome.RateLimited, c.Status),
         ClientResultException { Status: > 0 } c => (ConnectionOutcome.HttpError, c.Status),
         ClientResultException or HttpRequestException or IOException or System.Net.Sockets.SocketException => (ConnectionOutcome.Unreachable, null),
-        InvalidOperationException or UriFormatException => (ConnectionOutcome.NotConfigured, null),
+        InvalidOperationException or UriFormatException or ArgumentException => (ConnectionOutcome.NotConfigured, null),
         _ => (ConnectionOutcome.Failed, null),
     };
+
+    /// <summary>Why an endpoint could not be reached, from the socket or TLS error at the bottom of the exception chain.</summary>
+    public static UnreachableCause CauseOf(Exception ex) => Innermost(ex) switch
+    {
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } => UnreachableCause.Refused,
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData } => UnreachableCause.UnknownHost,
+        System.Security.Authentication.AuthenticationException => UnreachableCause.Tls,
+        _ => UnreachableCause.Unknown,
+    };
+
+    /// <summary>The exception at the bottom of inner and aggregate exceptions (the last retry's, for an aggregate).</summary>
+    public static Exception Innermost(Exception ex)
+    {
+        var e = ex;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            var next = e is AggregateException { InnerExceptions.Count: > 0 } a ? a.InnerExceptions[^1] : e.InnerException;
+            if (next is null) break;
+            e = next;
+        }
+        return e;
+    }
 }
+
+/// <summary>Why an endpoint could not be reached, when the error says.</summary>
+public enum UnreachableCause { Unknown, Refused, UnknownHost, Tls }
 
 /// <summary>Provider profiles (database, seeded from configuration) and the chat clients that speak to them.</summary>
 public sealed class ProviderCatalog(

@@ -59,7 +59,7 @@ public static partial class QueryRewriter
             return null;
 
         var trimmed = question.Trim();
-        var previous = PreviousUserQuestion(trimmed, history);
+        var previous = PreviousQuestion(trimmed, history);
         if (previous is null || !LooksLikeFollowUp(trimmed))
             return null;
 
@@ -155,11 +155,8 @@ public static partial class QueryRewriter
         return line.Length == 0 ? original : line;
     }
 
-    /// <summary>The user's question before <paramref name="question"/> in <paramref name="history"/>, or null.</summary>
-    public static string? PreviousQuestion(string question, IReadOnlyList<(string Role, string Content)> history) =>
-        history is null || history.Count == 0 ? null : PreviousUserQuestion(question.Trim(), history);
-
-    private static string? PreviousUserQuestion(string question, IReadOnlyList<(string Role, string Content)> history)
+    /// <summary>The user's question before <paramref name="question"/> (trimmed) in <paramref name="history"/>, or null.</summary>
+    public static string? PreviousQuestion(string question, IReadOnlyList<(string Role, string Content)> history)
     {
         for (var i = history.Count - 1; i >= 0; i--)
         {

@@ -23,17 +23,6 @@ public static class SearchText
 
 
 
-    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
-    {
-        "a", "an", "the", "of", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing",
-        "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "to", "in", "on", "at", "for", "with",
-        "by", "from", "into", "onto", "about", "as", "and", "or", "but", "if", "so", "than", "then", "that", "this",
-        "these", "those", "there", "here", "it", "its", "i", "me", "my", "we", "us", "our", "you", "your", "he", "she",
-        "his", "her", "they", "them", "their", "can", "could", "should", "would", "will", "shall", "may", "might",
-        "must", "have", "has", "had", "any", "some", "please", "s", "t", "d", "ll", "re", "ve", "m",
-        // How questions are asked, not what they ask about ("how many days do I get?").
-        "many", "much", "get", "gets", "got", "tell", "know", "need", "want", "let", "also", "just",
-    };
 
     /// <summary>
     /// Space-separated lower-case lexemes for <c>to_tsvector('simple', …)</c>: words as they are, CJK runs as
@@ -111,7 +100,7 @@ public static class SearchText
             }
             if (token.Length > MaxWordLength) continue;
             var lower = token.ToLowerInvariant();
-            if (dropStopWords && StopWords.Contains(lower) && !IsShouted(token) && !IsMonthInDate(tokens, i, lower)) continue;
+            if (dropStopWords && StopWords.English.Contains(lower) && !IsShouted(token) && !IsMonthInDate(tokens, i, lower)) continue;
             yield return lower;
         }
     }
@@ -158,11 +147,12 @@ public static class SearchText
         return grams;
     }
 
-    private static bool IsKana(string c) => c.Length == 1 && c[0] is >= '\u3041' and <= '\u309F';
+    private static bool IsKana(string c) => c.Length == 1 && CjkText.IsHiragana(c[0]);
 
     private static bool IsParticle(string c) => c is "は" or "が" or "を" or "に" or "で" or "と" or "の" or "も" or "へ" or "や" or "か";
 
-    private static bool IsWord(string c) => c.Length == 2 || (c.Length == 1 && c[0] is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or '々' or >= '\u30A1' and <= '\u30FA' or 'ー');
+    /// <summary>Han or Katakana (a surrogate pair is a Han extension character).</summary>
+    private static bool IsWord(string c) => c.Length == 2 || (c.Length == 1 && (CjkText.IsHan(c[0]) || CjkText.IsKatakana(c[0])));
 
     /// <summary>"May" next to a day number ("6 May", "May 6") is the month, not the modal verb.</summary>
     private static bool IsMonthInDate(List<(string Token, bool IsCjk)> tokens, int i, string lower) =>

@@ -46,6 +46,15 @@ internal static class CjkText
         return !char.IsSurrogate(c) && IsCjk(new Rune(c));
     }
 
+    /// <summary>Hiragana (particles and endings, mostly), Katakana and Han, for rules that tell them apart.</summary>
+    public static bool IsHiragana(char ch) => ch is >= '\u3040' and <= '\u309F';
+
+    public static bool IsKatakana(char ch) =>
+        ch is >= '\u30A0' and <= '\u30FF' or >= '\u31F0' and <= '\u31FF' or >= '\uFF66' and <= '\uFF9F';
+
+    public static bool IsHan(char ch) =>
+        ch is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF' or '\u3005';
+
     /// <summary>A letter, digit or combining mark of a non-CJK script (part of a space-delimited word).</summary>
     public static bool IsWordRune(Rune r)
     {
