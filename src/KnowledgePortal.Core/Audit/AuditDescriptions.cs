@@ -41,10 +41,11 @@ public sealed record AuditNames(
         return new AuditNames(
             users.GroupBy(u => u.UserName).ToDictionary(g => g.Key, g => g.First().DisplayName),
             users.GroupBy(u => u.Subject).ToDictionary(g => g.Key, g => g.First().DisplayName),
-            await db.Collections.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, ct),
-            await db.Groups.AsNoTracking().ToDictionaryAsync(g => g.Id, g => g.Name, ct),
-            await db.ProviderProfiles.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct),
-            await db.Documents.AsNoTracking().Where(d => documentIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Title, ct));
+            // Names only: the projections keep keys and other columns out of memory.
+            await db.Collections.Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct),
+            await db.Groups.Select(g => new { g.Id, g.Name }).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
+            await db.ProviderProfiles.Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct),
+            await db.Documents.Where(d => documentIds.Contains(d.Id)).Select(d => new { d.Id, d.Title }).ToDictionaryAsync(d => d.Id, d => d.Title, ct));
     }
 }
 

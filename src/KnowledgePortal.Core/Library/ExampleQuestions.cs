@@ -14,17 +14,27 @@ public sealed record SectionHeading(Guid DocumentId, string HeadingPath);
 /// </summary>
 public sealed partial class ExampleQuestions(NpgsqlDataSource dataSource)
 {
+    /// <summary>Documents whose headings are considered (by title).</summary>
+    public const int MaxDocuments = 50;
+
     public async Task<IReadOnlyList<string>> ForAsync(UserAccess user, string language, int count = 4, CancellationToken ct = default)
     {
         if (user.GroupIds.Length == 0 || count <= 0) return [];
+        // Documents first (a small table), then only their chunks: an empty Ask page never sorts every readable chunk.
         await using var cmd = dataSource.CreateCommand($"""
+            WITH docs AS MATERIALIZED (
+                SELECT d.id, d.title FROM documents d
+                WHERE {SourceAccess.DocumentReadableSql}
+                  AND EXISTS (SELECT 1 FROM chunks x WHERE x.document_id = d.id AND x.allowed_group_ids && @groups)
+                ORDER BY d.title, d.id
+                LIMIT @documents)
             SELECT c.document_id, c.heading_path
-            FROM chunks c JOIN documents d ON d.id = c.document_id
-            WHERE c.allowed_group_ids && @groups AND {SourceAccess.DocumentReadableSql}
-              AND c.heading_path IS NOT NULL AND c.heading_path <> ''
-            ORDER BY d.title, c.document_id, c.ordinal
+            FROM docs JOIN chunks c ON c.document_id = docs.id
+            WHERE c.allowed_group_ids && @groups AND c.heading_path IS NOT NULL AND c.heading_path <> ''
+            ORDER BY docs.title, c.document_id, c.ordinal
             LIMIT 2000
             """);
+        cmd.Parameters.AddWithValue("documents", MaxDocuments);
         cmd.Parameters.AddWithValue("groups", user.GroupIds);
         var headings = new List<SectionHeading>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
