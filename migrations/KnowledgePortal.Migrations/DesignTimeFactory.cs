@@ -12,7 +12,7 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<PortalDbCont
         var cs = Environment.GetEnvironmentVariable("KP_DESIGN_CONNECTION")
                  ?? "Host=localhost;Database=knowledgeportal_design;Username=postgres";
         var options = new DbContextOptionsBuilder<PortalDbContext>();
-        DataServiceCollectionExtensions.ConfigureNpgsql(options, DataServiceCollectionExtensions.CreateDataSource(cs));
+        PortalDataSource.ConfigureNpgsql(options, PortalDataSource.CreateDataSource(cs));
         return new PortalDbContext(options.Options);
     }
 }

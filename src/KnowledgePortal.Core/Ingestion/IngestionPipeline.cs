@@ -305,12 +305,3 @@ public sealed class IngestionPipeline(
         logger.LogInformation("Ingestion job {JobId} ended {Status}", jobId, jobStatus);
     }
 }
-
-/// <summary>The embedding model in use: its id is stored with every vector; its dimension picks the HNSW index.</summary>
-public sealed record EmbeddingModelInfo(string ModelId, int Dimension)
-{
-    /// <summary>Model ids become part of SQL identifiers and partial-index predicates, so only safe characters pass.</summary>
-    public static bool IsSafeId(string id) => id.Length is > 0 and <= 80 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '/');
-
-    public string IndexName => "ix_chunks_embedding_hnsw_" + new string(ModelId.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_').ToArray());
-}

@@ -6,9 +6,9 @@ public static class InsightsServiceCollectionExtensions
 {
     /// <summary>
     /// Usage, cost and quality reports (<see cref="InsightsQueries"/>) and monthly budgets (<see cref="BudgetGuard"/>,
-    /// which AskService consults before every question once registered). Needs AddPortalData (the DbContext factory).
+    /// which AskService consults before every question once registered). Part of AddPortalCore.
     /// </summary>
-    public static IServiceCollection AddPortalInsights(this IServiceCollection services)
+    internal static IServiceCollection AddPortalInsights(this IServiceCollection services)
     {
         services.AddSingleton<InsightsQueries>();
         services.AddSingleton<BudgetGuard>();

@@ -5,7 +5,7 @@ namespace KnowledgePortal.Core.Lab;
 public static class LabServiceCollectionExtensions
 {
     /// <summary>The model lab (admins compare provider profiles on their own documents). Needs the answering services.</summary>
-    public static IServiceCollection AddPortalModelLab(this IServiceCollection services)
+    internal static IServiceCollection AddPortalModelLab(this IServiceCollection services)
     {
         services.AddSingleton<ModelLab>();
         services.AddSingleton<ModelLabRunner>();

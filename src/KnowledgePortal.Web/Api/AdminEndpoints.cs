@@ -15,7 +15,7 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/admin/audit.csv", async (HttpContext http, DateOnly? from, DateOnly? to, string? actor, string? action, string? text,
-                AccessAdministration admin, AccessResolver resolver, IOptions<Hosting.AuthenticationOptions> options, CancellationToken ct) =>
+                AccessAdministration admin, AccessResolver resolver, IOptions<SignInOptions> options, CancellationToken ct) =>
             {
                 // The policy checked the role claim of the cookie; the live mapping decides.
                 var user = await CurrentUser.ResolveAsync(http.User, resolver, options.Value, ct);

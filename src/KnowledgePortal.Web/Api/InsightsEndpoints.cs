@@ -51,7 +51,7 @@ public static class InsightsEndpoints
     {
         var services = http.RequestServices;
         var user = await CurrentUser.ResolveAsync(http.User, services.GetRequiredService<AccessResolver>(),
-            services.GetRequiredService<IOptions<Hosting.AuthenticationOptions>>().Value, http.RequestAborted);
+            services.GetRequiredService<IOptions<SignInOptions>>().Value, http.RequestAborted);
         string csv;
         try
         {

@@ -22,18 +22,18 @@ public static class LabEndpoints
     {
         var group = app.MapGroup("/admin/lab/runs").RequireAuthorization(Policies.Admin);
         group.MapGet("/{id:guid}/export.csv", (HttpContext http, Guid id, ModelLab lab, AccessResolver resolver,
-                IOptions<Hosting.AuthenticationOptions> options, CancellationToken ct) =>
+                IOptions<SignInOptions> options, CancellationToken ct) =>
             ExportAsync(http, id, lab, resolver, options.Value, ct, run =>
                 (Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(LabCsv.Format(run))).ToArray(), "text/csv; charset=utf-8", "csv")));
         group.MapGet("/{id:guid}/export.json", (HttpContext http, Guid id, ModelLab lab, AccessResolver resolver,
-                IOptions<Hosting.AuthenticationOptions> options, CancellationToken ct) =>
+                IOptions<SignInOptions> options, CancellationToken ct) =>
             ExportAsync(http, id, lab, resolver, options.Value, ct, run =>
                 (JsonSerializer.SerializeToUtf8Bytes(run, Json), "application/json; charset=utf-8", "json")));
         return app;
     }
 
     private static async Task<IResult> ExportAsync(HttpContext http, Guid id, ModelLab lab, AccessResolver resolver,
-        Hosting.AuthenticationOptions options, CancellationToken ct, Func<LabRunView, (byte[] Bytes, string ContentType, string Extension)> format)
+        SignInOptions options, CancellationToken ct, Func<LabRunView, (byte[] Bytes, string ContentType, string Extension)> format)
     {
         // The policy checked the role claim of the cookie; the live mapping decides.
         var user = await CurrentUser.ResolveAsync(http.User, resolver, options, ct);

@@ -34,7 +34,7 @@ public static class PortalApi
 
     private static Task<UserAccess> AccessAsync(HttpContext http) =>
         CurrentUser.ResolveAsync(http.User, http.RequestServices.GetRequiredService<AccessResolver>(),
-            http.RequestServices.GetRequiredService<IOptions<Hosting.AuthenticationOptions>>().Value, http.RequestAborted);
+            http.RequestServices.GetRequiredService<IOptions<SignInOptions>>().Value, http.RequestAborted);
 
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
     {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Tokens;
+using KnowledgePortal.Core.Hosting;
 
 namespace KnowledgePortal.Web.Auth;
 
@@ -21,7 +22,7 @@ public static class AuthenticationSetup
         var services = builder.Services;
         var isDevelopment = builder.Environment.IsDevelopment();
         var nonLoopback = DevelopmentBinding.NonLoopbackUrls(builder.Configuration);
-        services.AddValidatedOptions<Hosting.AuthenticationOptions>(Hosting.AuthenticationOptions.Section)
+        services.AddValidatedOptions<SignInOptions>(SignInOptions.Section)
             .Validate(o => o.Mode is not null,
                 "Authentication:Mode is not set: choose EntraId, Oidc, or Development (demo sign-in without passwords, for a local trial)")
             .Validate(o => o.Mode != SignInMode.Development || isDevelopment,
@@ -35,7 +36,7 @@ public static class AuthenticationSetup
             .Validate(o => o.Mode != SignInMode.EntraId || !TenantPolicy.IsMultiTenant(builder.Configuration["AzureAd:TenantId"]) || o.AllowedTenants.Length > 0,
                 $"AzureAd:TenantId is '{builder.Configuration["AzureAd:TenantId"]}', which lets users of any Entra tenant sign in: set your tenant id, or list the tenants allowed in Authentication:AllowedTenants");
 
-        var settings = builder.Configuration.GetSection(Hosting.AuthenticationOptions.Section).Get<Hosting.AuthenticationOptions>() ?? new();
+        var settings = builder.Configuration.GetSection(SignInOptions.Section).Get<SignInOptions>() ?? new();
         services.AddScoped<CurrentUser>();
         services.AddScoped<SignInRecorder>();
         services.AddTransient<IClaimsTransformation, PortalRoleClaimsTransformation>();
@@ -213,7 +214,7 @@ public static class AuthenticationSetup
         if (mode == SignInMode.Development)
         {
             account.MapPost("/dev-signin", async (HttpContext http, [FromForm] string user, [FromForm] string? returnUrl, SignInRecorder recorder,
-                Microsoft.Extensions.Options.IOptions<Hosting.AuthenticationOptions> options) =>
+                Microsoft.Extensions.Options.IOptions<SignInOptions> options) =>
             {
                 var demo = options.Value.FindDevelopmentUser(user);
                 if (demo is null) return Results.Redirect(SignInPath + "?error=unknown");

@@ -13,7 +13,7 @@ namespace KnowledgePortal.Web.Auth;
 public sealed class CurrentUser(
     AuthenticationStateProvider authState,
     AccessResolver resolver,
-    IOptions<Hosting.AuthenticationOptions> options)
+    IOptions<SignInOptions> options)
 {
     public async Task<ClaimsPrincipal> PrincipalAsync() => (await authState.GetAuthenticationStateAsync()).User;
 
@@ -24,7 +24,7 @@ public sealed class CurrentUser(
     }
 
     public static async Task<UserAccess> ResolveAsync(ClaimsPrincipal principal, AccessResolver resolver,
-        Hosting.AuthenticationOptions options, CancellationToken ct = default)
+        SignInOptions options, CancellationToken ct = default)
     {
         if (principal.Identity?.IsAuthenticated != true) return UserAccess.Anonymous;
         var identity = PortalClaims.ToExternalIdentity(principal, options.GroupsClaim, options.RolesClaim);
@@ -36,7 +36,7 @@ public sealed class CurrentUser(
 /// Adds the computed portal roles as claims so [Authorize(Policy = ...)] works on pages and endpoints. Only the portal
 /// issues kp_role: one arriving in a token, userinfo or cookie from elsewhere is removed before the roles are computed.
 /// </summary>
-public sealed class PortalRoleClaimsTransformation(AccessResolver resolver, IOptions<Hosting.AuthenticationOptions> options)
+public sealed class PortalRoleClaimsTransformation(AccessResolver resolver, IOptions<SignInOptions> options)
     : Microsoft.AspNetCore.Authentication.IClaimsTransformation
 {
     /// <summary>The identity the portal adds; an authentication type no handler gives a signed-in identity.</summary>

@@ -17,7 +17,7 @@ public sealed record GraphClientSettings(
     TimeSpan Timeout,
     TimeSpan CacheDuration)
 {
-    public static GraphClientSettings FromConfiguration(IConfiguration configuration, Hosting.AuthenticationOptions options)
+    public static GraphClientSettings FromConfiguration(IConfiguration configuration, SignInOptions options)
     {
         var azureAd = configuration.GetSection("AzureAd");
         var instance = azureAd["Instance"] is { Length: > 0 } i ? i : "https://login.microsoftonline.com/";

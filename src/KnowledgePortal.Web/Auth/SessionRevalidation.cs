@@ -40,13 +40,13 @@ public static class SessionRevalidation
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
-        var options = services.GetRequiredService<IOptions<Hosting.AuthenticationOptions>>().Value;
-        if (options.Mode is not (Hosting.SignInMode.Oidc or Hosting.SignInMode.EntraId) || context.Principal is null) return;
+        var options = services.GetRequiredService<IOptions<SignInOptions>>().Value;
+        if (options.Mode is not (SignInMode.Oidc or SignInMode.EntraId) || context.Principal is null) return;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (IsFresh(context.Principal, now, options.RevalidateInterval)) return;
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SessionRevalidation));
-        var fresh = options.Mode == Hosting.SignInMode.Oidc
+        var fresh = options.Mode == SignInMode.Oidc
             ? await ReadFromUserInfoAsync(context, options, logger)
             : await services.GetRequiredService<GraphGroupResolver>().RereadGroupsAsync(context.Principal, context.HttpContext.RequestAborted);
         if (fresh is null)
@@ -72,7 +72,7 @@ public static class SessionRevalidation
 
     /// <summary>The OIDC userinfo endpoint with the access token kept in the cookie; null when it refuses or fails.</summary>
     private static async Task<(string[] Groups, string[]? Roles)?> ReadFromUserInfoAsync(CookieValidatePrincipalContext context,
-        Hosting.AuthenticationOptions options, ILogger logger)
+        SignInOptions options, ILogger logger)
     {
         var user = context.Principal?.FindFirst("sub")?.Value ?? "(unknown)";
         var accessToken = context.Properties.GetTokenValue("access_token");
@@ -120,12 +120,12 @@ public static class SessionRevalidation
 /// through sign-in again, where the cookie is revalidated. Checked every half bound.
 /// </summary>
 public sealed class RevalidatingPortalAuthenticationStateProvider(
-    ILoggerFactory loggerFactory, IOptions<Hosting.AuthenticationOptions> options, TimeProvider time)
+    ILoggerFactory loggerFactory, IOptions<SignInOptions> options, TimeProvider time)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => options.Value.RevalidateInterval / 2;
 
     protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        Task.FromResult(options.Value.Mode is not (Hosting.SignInMode.Oidc or Hosting.SignInMode.EntraId)
+        Task.FromResult(options.Value.Mode is not (SignInMode.Oidc or SignInMode.EntraId)
                         || SessionRevalidation.IsFresh(authenticationState.User, time.GetUtcNow(), options.Value.RevalidateInterval));
 }

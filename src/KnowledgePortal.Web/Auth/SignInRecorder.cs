@@ -12,7 +12,7 @@ namespace KnowledgePortal.Web.Auth;
 public sealed class SignInRecorder(
     IDbContextFactory<PortalDbContext> dbFactory,
     AccessResolver resolver,
-    IOptions<Hosting.AuthenticationOptions> options,
+    IOptions<SignInOptions> options,
     ILogger<SignInRecorder> logger)
 {
     public async Task RecordAsync(ClaimsPrincipal principal, string method, CancellationToken ct = default)

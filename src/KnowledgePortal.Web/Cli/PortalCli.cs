@@ -3,6 +3,7 @@ using System.Text.Json;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Hosting;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
@@ -13,6 +14,7 @@ using KnowledgePortal.Web.Api;
 using KnowledgePortal.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using KnowledgePortal.Web.Auth;
 
 namespace KnowledgePortal.Web.Cli;
 
@@ -42,16 +44,16 @@ public static partial class PortalCli
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft", level);
         builder.Logging.AddFilter("KnowledgePortal", level);
-        builder.AddPortalDatabase();
-        builder.AddPortalCore(runWorker: args[0] == "worker");
-        builder.Services.AddOptions<Hosting.AuthenticationOptions>().BindConfiguration(Hosting.AuthenticationOptions.Section);
-        builder.Services.AddPortalInsights(); // budgets apply to scripted questions too
-        builder.Services.AddPortalModelLab();
+        builder.AddPortalCore(args[0] == "worker" ? ProcessRole.Worker : ProcessRole.Command, typeof(Program).Assembly);
+        builder.Services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section); // --as: the Development users
         using var host = builder.Build();
         try
         {
-            await host.Services.InitializeDatabaseAsync(seedDemo: args[0] == "seed");
-            await host.Services.GetRequiredService<ProviderCatalog>().SyncFromConfigurationAsync();
+            if (await host.Services.InitializePortalAsync(args[0] == "seed" ? DemoSeed.Full : DemoSeed.None) is { } configurationError)
+            {
+                Console.Error.WriteLine(configurationError);
+                return 1;
+            }
             return args[0] switch
             {
                 "import" => await ImportAsync(host.Services, parsed),
@@ -61,7 +63,7 @@ public static partial class PortalCli
                 "lab" => await LabCommand.RunAsync(host.Services, parsed),
                 "bench" => await BenchCommand.RunAsync(host.Services, parsed),
                 "worker" => await WorkerAsync(host),
-                "seed" => await SeedAsync(host.Services),
+                "seed" => 0, // seeded by the start-up above (DemoSeed.Full)
                 "reconcile" => await ReconcileAsync(host.Services, parsed),
                 "migrate" => 0,
                 _ => 2,
@@ -83,7 +85,7 @@ public static partial class PortalCli
     {
         Console.Error.WriteLine("Ingestion worker running; Ctrl-C to stop.");
         if (host.Services.GetRequiredService<KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance>()
-                .Rule(host.Services.GetRequiredService<KnowledgePortal.Core.Ingestion.EmbeddingModelInfo>().ModelId) is { } rule)
+                .Rule(host.Services.GetRequiredService<KnowledgePortal.Core.Ingestion.Embedding.EmbeddingModelInfo>().ModelId) is { } rule)
             Console.Error.WriteLine(rule);
         await host.RunAsync();
         return 0;
@@ -105,11 +107,6 @@ public static partial class PortalCli
         return drift.Count > 0 && !repair ? 1 : 0;
     }
 
-    private static async Task<int> SeedAsync(IServiceProvider services)
-    {
-        await services.SeedDemoDocumentsAsync();
-        return 0;
-    }
 
     /// <summary>`--as user`: a demo user (Development) or a user known from a past sign-in, with the groups seen then.</summary>
     internal static async Task<UserAccess> ResolveUserAsync(IServiceProvider services, string? userName, bool required)
@@ -121,7 +118,7 @@ public static partial class PortalCli
             return UserAccess.System(await sys.Collections.Select(c => c.Id).ToArrayAsync());
         }
         var env = services.GetRequiredService<IHostEnvironment>();
-        var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.AuthenticationOptions>>().Value;
+        var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SignInOptions>>().Value;
         if (env.IsDevelopment() && auth.FindDevelopmentUser(userName) is { } demo)
             return await services.GetRequiredService<AccessResolver>().ResolveAsync(demo.ToIdentity(), roleMappingOverride: RoleClaimMapping.Demo);
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using KnowledgePortal.Core.Hosting;
 
 namespace KnowledgePortal.Web.Hosting;
 

@@ -130,7 +130,7 @@ public class OnnxEmbeddingGeneratorMultilingualTests
             ["Embedding:Onnx:PassagePrefix"] = "passage: ",
             ["Embedding:Onnx:MaxSequenceLength"] = "64",
         }).Build();
-        var options = configuration.GetSection(EmbeddingOptions.SectionName).Get<EmbeddingOptions>()!;
+        var options = configuration.GetSection(EmbeddingOptions.Section).Get<EmbeddingOptions>()!;
 
         using var generator = Assert.IsType<OnnxEmbeddingGenerator>(EmbeddingGeneratorFactory.Create(options));
 

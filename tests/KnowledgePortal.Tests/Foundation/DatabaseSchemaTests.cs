@@ -29,14 +29,14 @@ public class DatabaseSchemaTests
         await using (var old = new Npgsql.NpgsqlCommand("UPDATE pg_extension SET extversion = '0.8.0' WHERE extname = 'vector'", conn))
             Assert.Equal(1, await old.ExecuteNonQueryAsync());
 
-        var (before, after) = await KnowledgePortal.Web.Hosting.DatabaseSetup.UpdateVectorExtensionAsync(conn, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var (before, after) = await KnowledgePortal.Core.Data.DatabaseSetup.UpdateVectorExtensionAsync(conn, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
         Assert.Equal("0.8.0", before);
         await using var now = new Npgsql.NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'vector'", conn);
         var version = (string)(await now.ExecuteScalarAsync())!;
         Assert.Equal(after, version);
         Assert.True(Version.Parse(version) >= new Version(0, 8, 2), $"pgvector {version} is affected by CVE-2026-3172");
-        Assert.Equal((version, version), await KnowledgePortal.Web.Hosting.DatabaseSetup.UpdateVectorExtensionAsync(conn, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        Assert.Equal((version, version), await KnowledgePortal.Core.Data.DatabaseSetup.UpdateVectorExtensionAsync(conn, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
     }
 
     [Fact]

@@ -214,7 +214,7 @@ public sealed class GraphGroupResolverTests : IAsyncLifetime
             ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
             ["AzureAd:ClientCredentials:0:ClientSecret"] = "from-credentials",
         }).Build();
-        var settings = GraphClientSettings.FromConfiguration(configuration, new Web.Hosting.AuthenticationOptions());
+        var settings = GraphClientSettings.FromConfiguration(configuration, new Web.Auth.SignInOptions());
         Assert.Equal("https://login.microsoftonline.com/contoso-tenant/oauth2/v2.0/token", settings.TokenEndpoint);
         Assert.Equal("https://graph.microsoft.com", settings.BaseUrl);
         Assert.Equal("https://graph.microsoft.com/.default", settings.Scope);

@@ -47,7 +47,7 @@ public sealed class RoleMappingTests
     [InlineData("Production", SignInMode.Development, false)]
     public void RoleMapping_NothingConfigured_DemoNamesOnlyForLocalDevelopment(string? environment, SignInMode? mode, bool demo)
     {
-        var mapping = new AuthenticationOptions { Mode = mode }.RoleMapping(environment is null);
+        var mapping = new SignInOptions { Mode = mode }.RoleMapping(environment is null);
 
         Assert.Equal(demo ? RoleClaimMapping.Demo : RoleClaimMapping.None, mapping);
     }

@@ -69,7 +69,7 @@ public static class TestDatabase
             await DropTemplatesOfEndedRunsAsync();
             var name = $"kpt_template_{Environment.ProcessId}_{DateTime.UtcNow:HHmmss}";
             await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"");
-            await using (var dataSource = DataServiceCollectionExtensions.CreateDataSource(ConnectionStringFor(name)))
+            await using (var dataSource = PortalDataSource.CreateDataSource(ConnectionStringFor(name)))
             await using (var db = TestDb.CreateContext(dataSource))
                 await db.Database.MigrateAsync();
             NpgsqlConnection.ClearAllPools();
@@ -120,14 +120,14 @@ public sealed class TestDb(string name, string connectionString) : IAsyncDisposa
 
     public string Name { get; } = name;
     public string ConnectionString { get; } = connectionString;
-    public NpgsqlDataSource DataSource => _dataSource ??= DataServiceCollectionExtensions.CreateDataSource(ConnectionString);
+    public NpgsqlDataSource DataSource => _dataSource ??= PortalDataSource.CreateDataSource(ConnectionString);
 
     public PortalDbContext CreateContext() => CreateContext(DataSource);
 
     public static PortalDbContext CreateContext(NpgsqlDataSource dataSource)
     {
         var options = new DbContextOptionsBuilder<PortalDbContext>();
-        DataServiceCollectionExtensions.ConfigureNpgsql(options, dataSource);
+        PortalDataSource.ConfigureNpgsql(options, dataSource);
         return new PortalDbContext(options.Options);
     }
 

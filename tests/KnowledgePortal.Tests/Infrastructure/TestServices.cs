@@ -3,7 +3,7 @@ using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Core.Lab;
-using KnowledgePortal.Web.Hosting;
+using KnowledgePortal.Core.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,13 +42,13 @@ public sealed class TestServices : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         builder.Configuration.AddInMemoryCollection(config);
-        builder.AddPortalDatabase();
-        builder.AddPortalCore(runWorker: false);
-        builder.Services.AddPortalAdministration();
-        builder.Services.AddPortalInsights();
-        builder.Services.AddPortalModelLab();
+        builder.AddPortalCore(ProcessRole.Command, typeof(Program).Assembly);
         var host = builder.Build();
-        await host.Services.InitializeDatabaseAsync(seedDemo);
+        if (await host.Services.InitializePortalAsync(seedDemo ? DemoSeed.Directory : DemoSeed.None) is { } configurationError)
+        {
+            host.Dispose();
+            throw new InvalidOperationException(configurationError);
+        }
         return new TestServices(host, db);
     }
 

@@ -19,11 +19,11 @@ public enum EmbeddingProvider
     Onnx,
 }
 
-/// <summary>Embedding settings, bound from the configuration section <see cref="SectionName"/>.</summary>
+/// <summary>Embedding settings, bound from the configuration section <see cref="Section"/>.</summary>
 public sealed class EmbeddingOptions
 {
     /// <summary>Configuration section name.</summary>
-    public const string SectionName = "Embedding";
+    public const string Section = "Embedding";
 
     /// <summary>Default model for <see cref="EmbeddingProvider.OpenAI"/> when <see cref="Model"/> is not set.</summary>
     public const string DefaultOpenAIModel = "text-embedding-3-small";

@@ -43,10 +43,10 @@ public enum RerankProtocol
     LlamaCpp,
 }
 
-/// <summary>Reranking settings, bound from the configuration section <see cref="SectionName"/>.</summary>
+/// <summary>Reranking settings, bound from the configuration section <see cref="Section"/>.</summary>
 public sealed class RerankingOptions
 {
-    public const string SectionName = "Reranking";
+    public const string Section = "Reranking";
 
     public RerankerProvider Provider { get; set; } = RerankerProvider.None;
 

@@ -11,11 +11,11 @@ public static class RerankingServiceCollectionExtensions
     /// Binds and validates the Reranking section at start (<see cref="RerankingOptionsValidator"/>) and registers
     /// <see cref="RerankStage"/> as a singleton over the reranker <see cref="RerankerFactory"/> builds.
     /// </summary>
-    public static IServiceCollection AddPortalReranking(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddPortalReranking(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<RerankingOptions>().Bind(configuration.GetSection(RerankingOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RerankingOptions>().Bind(configuration.GetSection(RerankingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RerankingOptions>, RerankingOptionsValidator>();
         services.AddHttpClient(RerankerFactory.HttpClientName);
         services.AddSingleton(sp =>

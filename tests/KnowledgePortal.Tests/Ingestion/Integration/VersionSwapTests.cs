@@ -10,6 +10,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
+using KnowledgePortal.Core.Ingestion.Embedding;
 
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 

@@ -63,7 +63,7 @@ public class Bm25StatisticsTests : IAsyncLifetime
         var retriever = _services.Get<HybridRetriever>();
         if (postingsBudget is { } budget)
             retriever = new HybridRetriever(_services.Get<NpgsqlDataSource>(), _services.Get<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
-                _services.Get<KnowledgePortal.Core.Ingestion.EmbeddingModelInfo>(), KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance.InProcess,
+                _services.Get<KnowledgePortal.Core.Ingestion.Embedding.EmbeddingModelInfo>(), KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance.InProcess,
                 Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { KeywordPostingsBudget = budget }));
         await using var conn = await _services.Get<NpgsqlDataSource>().OpenConnectionAsync();
         return await retriever.KeywordCandidatesAsync(conn, groups, null, KnowledgePortal.Core.Retrieval.SearchText.ToQueryText(query)!, n, CancellationToken.None);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
+using KnowledgePortal.Core.Ingestion.Embedding;
 
 namespace KnowledgePortal.Tests.Retrieval.Integration;
 
@@ -130,7 +131,7 @@ public class VectorRecallTests(SyntheticVectorsFixture fixture) : IClassFixture<
             Options = "-c enable_sort=off",
             Pooling = false,
         };
-        _indexOnly = KnowledgePortal.Core.Data.DataServiceCollectionExtensions.CreateDataSource(builder.ConnectionString);
+        _indexOnly = KnowledgePortal.Core.Data.PortalDataSource.CreateDataSource(builder.ConnectionString);
         return Task.CompletedTask;
     }
 

@@ -21,7 +21,7 @@ public abstract class AdminPageBase : ComponentBase
     [Inject] protected IDbContextFactory<PortalDbContext> DbFactory { get; set; } = default!;
     [Inject] protected ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> Strings { get; set; } = default!;
-    [Inject] private IOptions<Hosting.AuthenticationOptions> AuthOptions { get; set; } = default!;
+    [Inject] private IOptions<SignInOptions> AuthOptions { get; set; } = default!;
 
     /// <summary>The user as of page load, for display only; null while loading.</summary>
     protected UserAccess? Viewer { get; private set; }

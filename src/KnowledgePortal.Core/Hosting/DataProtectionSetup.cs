@@ -3,8 +3,12 @@ using System.Security.Cryptography.X509Certificates;
 using KnowledgePortal.Core.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace KnowledgePortal.Web.Hosting;
+namespace KnowledgePortal.Core.Hosting;
 
 /// <summary>
 /// Where the Data Protection keys (they protect sign-in cookies, antiforgery tokens and stored provider API keys) are
@@ -41,7 +45,7 @@ public static class DataProtectionSetup
     /// own XML encryption (no home-made crypto), rotation by keeping the old certificate for decryption, and the same
     /// secret can live in a certificate store or Key Vault.
     /// </summary>
-    public static IHostApplicationBuilder AddPortalDataProtection(this IHostApplicationBuilder builder)
+    internal static IHostApplicationBuilder AddPortalDataProtection(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var environment = builder.Environment;

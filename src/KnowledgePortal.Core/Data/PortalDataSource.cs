@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace KnowledgePortal.Core.Data;
 
-public static class DataServiceCollectionExtensions
+public static class PortalDataSource
 {
     public const string MigrationsAssembly = "KnowledgePortal.Migrations";
 
@@ -23,12 +22,4 @@ public static class DataServiceCollectionExtensions
                 o.MigrationsAssembly(MigrationsAssembly);
             })
             .UseSnakeCaseNamingConvention();
-
-    public static IServiceCollection AddPortalData(this IServiceCollection services, string connectionString)
-    {
-        var dataSource = CreateDataSource(connectionString);
-        services.AddSingleton(dataSource);
-        services.AddDbContextFactory<PortalDbContext>(o => ConfigureNpgsql(o, dataSource));
-        return services;
-    }
 }

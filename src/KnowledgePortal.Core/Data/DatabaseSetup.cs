@@ -1,59 +1,62 @@
-using KnowledgePortal.Core.Access;
-using KnowledgePortal.Core.Audit;
-using KnowledgePortal.Core.Data;
-using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Core.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace KnowledgePortal.Web.Hosting;
+namespace KnowledgePortal.Core.Data;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    /// <summary>From ConnectionStrings:Portal.</summary>
+    public string ConnectionString { get; set; } = "";
+    /// <summary>Apply EF Core migrations when the portal starts (turn off when a DBA applies them).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
 
 public static class DatabaseSetup
 {
-    public static IHostApplicationBuilder AddPortalDatabase(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The validated connection string, one <see cref="NpgsqlDataSource"/> per process (it owns the pgvector type
+    /// mapping and the pool) and the DbContext factory every Core service uses.
+    /// </summary>
+    internal static IServiceCollection AddPortalData(this IServiceCollection services)
     {
-        var services = builder.Services;
         services.AddOptions<DatabaseOptions>()
-            .BindConfiguration("Database")
+            .BindConfiguration(DatabaseOptions.Section)
             .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("Portal") ?? "")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "ConnectionStrings:Portal is missing: set it to a PostgreSQL connection string (./portal sets it for the local database)")
             .Validate(o => { try { _ = new NpgsqlConnectionStringBuilder(o.ConnectionString); return true; } catch { return false; } },
                 "ConnectionStrings:Portal is not a valid PostgreSQL connection string")
             .ValidateOnStart();
-        services.AddSingleton(sp => DataServiceCollectionExtensions.CreateDataSource(
+        services.AddSingleton(sp => PortalDataSource.CreateDataSource(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         services.AddDbContextFactory<PortalDbContext>((sp, o) =>
-            DataServiceCollectionExtensions.ConfigureNpgsql(o, sp.GetRequiredService<NpgsqlDataSource>()));
-        var isDevelopment = builder.Environment.IsDevelopment();
-        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(AuthenticationOptions.Section).Get<AuthenticationOptions>() ?? new())
-            .RoleMapping(isDevelopment));
-        services.AddSingleton<AccessResolver>();
-        services.AddSingleton<AuditLog>();
-        return builder;
+            PortalDataSource.ConfigureNpgsql(o, sp.GetRequiredService<NpgsqlDataSource>()));
+        return services;
     }
 
-    /// <summary>Migrates (when enabled) and seeds the demo (when asked). Both are safe to repeat.</summary>
-    public static async Task InitializeDatabaseAsync(this IServiceProvider services, bool seedDemo, CancellationToken ct = default)
+    /// <summary>Migrates when enabled (safe to repeat) and brings pgvector to its installed version.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await factory.CreateDbContextAsync(ct);
-        if (options.MigrateOnStart)
-        {
-            // On an empty database EF's first step, reading __EFMigrationsHistory, fails and is logged as `fail:` before
-            // Migrate creates the table (dotnet/efcore#37328). Creating it first (IF NOT EXISTS) keeps a first start clean.
-            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
-            await db.Database.MigrateAsync(ct);
-            await using var conn = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
-            await UpdateVectorExtensionAsync(conn, services.GetRequiredService<ILoggerFactory>().CreateLogger("KnowledgePortal.Database"), ct);
-            // The data source caches type info; reload so the vector type created by the migration is known.
-            await conn.ReloadTypesAsync(ct);
-        }
-        if (seedDemo) await DemoData.SeedAsync(db, ct);
+        if (!options.MigrateOnStart) return;
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
+        // On an empty database EF's first step, reading __EFMigrationsHistory, fails and is logged as `fail:` before
+        // Migrate creates the table (dotnet/efcore#37328). Creating it first (IF NOT EXISTS) keeps a first start clean.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
+        await db.Database.MigrateAsync(ct);
+        await using var conn = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
+        await UpdateVectorExtensionAsync(conn, services.GetRequiredService<ILoggerFactory>().CreateLogger("KnowledgePortal.Database"), ct);
+        // The data source caches type info; reload so the vector type created by the migration is known.
+        await conn.ReloadTypesAsync(ct);
     }
 
     /// <summary>

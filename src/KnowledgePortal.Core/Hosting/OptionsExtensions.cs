@@ -1,6 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace KnowledgePortal.Web.Hosting;
+namespace KnowledgePortal.Core.Hosting;
 
 public static class OptionsExtensions
 {

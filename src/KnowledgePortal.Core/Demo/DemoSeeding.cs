@@ -1,13 +1,20 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
-using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Ingestion;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace KnowledgePortal.Web.Hosting;
+namespace KnowledgePortal.Core.Demo;
 
 public static class DemoSeeding
 {
+    /// <summary>The demo groups, users and collections (safe to repeat).</summary>
+    public static async Task SeedDemoDirectoryAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
+        await DemoData.SeedAsync(db, ct);
+    }
+
     /// <summary>
     /// Queues the generated demo files through the normal intake as the system identity. The bytes are deterministic,
     /// so a second run finds every file unchanged and queues nothing.
