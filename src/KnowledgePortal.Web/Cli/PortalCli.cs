@@ -61,7 +61,7 @@ public static partial class PortalCli
                 "ask" => await AskAsync(host.Services, parsed),
                 "eval" => await EvalCommand.RunAsync(host.Services, parsed),
                 "lab" => await LabCommand.RunAsync(host.Services, parsed),
-                "bench" => await BenchCommand.RunAsync(host.Services, parsed),
+                "bench" => await Bench.BenchCommand.RunAsync(host.Services, parsed),
                 "worker" => await WorkerAsync(host),
                 "seed" => 0, // seeded by the start-up above (DemoSeed.Full)
                 "reconcile" => await ReconcileAsync(host.Services, parsed),

@@ -17,7 +17,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
 
-namespace KnowledgePortal.Web.Cli;
+namespace KnowledgePortal.Web.Cli.Bench;
 
 /// <summary>
 /// `./portal bench retrieval`: latency and recall of <see cref="HybridRetriever"/> on synthetic datasets of N chunks

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace KnowledgePortal.Web.Cli;
+namespace KnowledgePortal.Web.Cli.Bench;
 
 /// <summary>
 /// `./portal bench ingest|retrieval`: benchmarks that print figures (they are not timed tests and never fail on a

@@ -9,7 +9,7 @@ using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Ingestion.Extraction;
 using Microsoft.Extensions.Options;
 
-namespace KnowledgePortal.Web.Cli;
+namespace KnowledgePortal.Web.Cli.Bench;
 
 /// <summary>
 /// `./portal bench ingest`: extraction (PDF next to poppler's pdftotext, DOCX), chunking and built-in embedding

@@ -10,7 +10,7 @@ using KnowledgePortal.Core.Ingestion.Embedding;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace KnowledgePortal.Web.Cli;
+namespace KnowledgePortal.Web.Cli.Bench;
 
 /// <summary>
 /// Scratch collections of the benchmarks: named "bench-…", granted to no group, and marked in their description with
