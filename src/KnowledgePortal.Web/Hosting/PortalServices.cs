@@ -29,7 +29,9 @@ public static class PortalServices
             .Validate(o => o.Providers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Providers.Count,
                 "Answering:Providers has two profiles with the same Name")
             .Validate(o => o.Providers.All(p => ProviderKeys.IsAllowedSetting(p.ApiKeySetting)),
-                "Answering:Providers: an ApiKeySetting " + ProviderKeys.SettingRule);
+                "Answering:Providers: an ApiKeySetting " + ProviderKeys.SettingRule)
+            .Validate(o => o.Providers.All(p => !ProviderProfileSettings.LacksEndpoint(p.Kind, p.Endpoint)),
+                "Answering:Providers: " + ProviderProfileSettings.EndpointRule);
         services.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.SectionName)
             .Validate(o => o.Provider != EmbeddingProvider.Onnx || Directory.Exists(o.OnnxModelPath),
                 "Embedding:OnnxModelPath must name a folder holding model.onnx and its tokenizer (sentencepiece.bpe.model, vocab.txt or tokenizer.json) when Embedding:Provider is Onnx")
