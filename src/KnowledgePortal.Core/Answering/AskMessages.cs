@@ -21,6 +21,14 @@ public static class AskMessages
         ? PortalMessage.Create(Prefix + "NotCoveredWithheld", "Relevant documents exist, but their sensitivity label does not allow sending them to any model available to you.")
         : PortalMessage.Create(Prefix + "NotCovered", "The documents you can access do not cover this question. Try other words, or ask the collection's knowledge manager to add a document.");
 
+    /// <summary>The portal's own reply stored as an answer, rebuilt from its code (its stored text is in the question's language); null for other codes.</summary>
+    public static PortalMessage? Reply(string code) => code switch
+    {
+        Prefix + "NotCovered" => NotCovered(false),
+        Prefix + "NotCoveredWithheld" => NotCovered(true),
+        _ => null,
+    };
+
     public static PortalMessage FollowUpSubject() => PortalMessage.Create(Prefix + "FollowUpSubject",
         "No document mentions this follow-up's condition itself; these passages are what the documents say about the question it follows.");
 

@@ -49,7 +49,7 @@ public sealed class ChatHistory(IDbContextFactory<PortalDbContext> dbFactory, So
                 .Select(c => new AnswerCitation(c.Number, readable[c.ChunkId])).ToList();
             return new HistoryMessage(m.Id, m.Role, hidden ? HiddenAnswer : m.Content, citations, m.Provider, m.Route, m.CreatedAt, hidden,
                 ratings.TryGetValue(m.Id, out var r) ? r : null,
-                hidden || m.ContentCode is null ? null : PortalMessage.FromStored(m.ContentCode, m.ContentArgs, m.Content));
+                hidden || m.ContentCode is null ? null : AskMessages.Reply(m.ContentCode));
         }).ToList();
     }
 

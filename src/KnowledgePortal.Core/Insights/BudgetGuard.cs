@@ -97,7 +97,7 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     /// <summary>
     /// The decision as a message the UI translates: "Budget.{Refused|Warning}{User|Group}{Cost|Tokens}", with the limit,
-    /// the group, the percentage used and the day asking resumes as arguments.
+    /// the group, the percentage used and the month and day asking resumes as arguments.
     /// </summary>
     private static PortalMessage Message((string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage) top, DateTimeOffset now,
         BudgetLevel level, string english)
@@ -106,7 +106,7 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var code = "Budget." + level + (top.Usage.Budget.UserId is not null ? "User" : "Group") + (top.Kind == "cost" ? "Cost" : "Tokens");
         var limit = top.Kind == "cost" ? top.Limit : top.Usage.Budget.MonthlyTokenLimit!.Value.ToString("N0", CultureInfo.InvariantCulture);
         return PortalMessage.Worded(code, english, ("limit", limit), ("group", GroupName(top.Scope)), ("percent", Percent(top.Ratio)),
-            ("resumes", resumes.ToString("d MMM", CultureInfo.InvariantCulture)), ("month", resumes.Month), ("day", resumes.Day));
+            ("month", resumes.Month), ("day", resumes.Day));
     }
 
     private static string GroupName(string scope) => scope.StartsWith("group ", StringComparison.Ordinal) ? scope[6..] : scope;
