@@ -120,6 +120,14 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("content");
 
+                    b.Property<string>("ContentArgs")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("content_args");
+
+                    b.Property<string>("ContentCode")
+                        .HasColumnType("text")
+                        .HasColumnName("content_code");
+
                     b.Property<decimal>("Cost")
                         .HasPrecision(18, 6)
                         .HasColumnType("numeric(18,6)")
@@ -915,6 +923,14 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.Property<string>("Error")
                         .HasColumnType("text")
                         .HasColumnName("error");
+
+                    b.Property<string>("ErrorArgs")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("error_args");
+
+                    b.Property<string>("ErrorCode")
+                        .HasColumnType("text")
+                        .HasColumnName("error_code");
 
                     b.Property<bool?>("ExpectedMatch")
                         .HasColumnType("boolean")

@@ -24,25 +24,10 @@ public sealed record ProviderProfileView(
     bool IsDefault,
     bool KeySet);
 
-/// <summary>Editable settings of a provider profile (Id 0 creates one). The API key is set separately and write-only.</summary>
-public sealed class ProviderProfileInput
+/// <summary>Provider settings as the admin page edits them (Id 0 creates a profile). The API key is set separately and write-only.</summary>
+public sealed class ProviderProfileInput : ProviderProfileSettings
 {
     public int Id { get; set; }
-    public string Name { get; set; } = "";
-    public ProviderKind Kind { get; set; } = ProviderKind.OpenAICompatible;
-    public string? Endpoint { get; set; }
-    public string? Model { get; set; }
-    public string? ApiKeySetting { get; set; }
-    public ProviderLocation Location { get; set; } = ProviderLocation.Cloud;
-    public SensitivityLabel MaxSensitivity { get; set; } = SensitivityLabel.Internal;
-    public decimal InputPricePerMillion { get; set; }
-    public decimal OutputPricePerMillion { get; set; }
-    public float Temperature { get; set; } = 0.1f;
-    public float TopP { get; set; } = 1f;
-    public int MaxOutputTokens { get; set; } = 800;
-    public int ContextWindow { get; set; } = 8192;
-    public bool Enabled { get; set; } = true;
-    public bool IsDefault { get; set; }
 
     public static ProviderProfileInput From(ProviderProfileView v) => new()
     {
@@ -52,67 +37,12 @@ public sealed class ProviderProfileInput
         MaxOutputTokens = v.MaxOutputTokens, ContextWindow = v.ContextWindow, Enabled = v.Enabled, IsDefault = v.IsDefault,
     };
 
-    /// <summary>The location a new profile starts with: On-premises when its endpoint is on this network, else Cloud.</summary>
-    public static ProviderLocation SuggestedLocation(string? endpoint) =>
-        IsPrivateEndpoint(endpoint) ? ProviderLocation.OnPremises : ProviderLocation.Cloud;
-
-    /// <summary>
-    /// True when the endpoint's host is a loopback or private address or a local name: localhost, 127/8, ::1, 10/8,
-    /// 172.16/12, 192.168/16, 169.254/16, fc00::/7, fe80::/10, *.local, *.localhost (IPv4-mapped IPv6 included).
-    /// A host name that merely resolves to such an address is not looked up: the rule only sets a default.
-    /// </summary>
-    public static bool IsPrivateEndpoint(string? endpoint)
-    {
-        if (!Uri.TryCreate(endpoint?.Trim(), UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host)) return false;
-        var host = uri.DnsSafeHost.TrimEnd('.');
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-            || host.EndsWith(".local", StringComparison.OrdinalIgnoreCase)) return true;
-        if (!System.Net.IPAddress.TryParse(host, out var ip)) return false;
-        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
-        if (System.Net.IPAddress.IsLoopback(ip)) return true;
-        var b = ip.GetAddressBytes();
-        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
-            return b[0] == 10 || b[0] == 127 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254);
-        return (b[0] & 0xFE) == 0xFC || ip.IsIPv6LinkLocal;
-    }
-
     /// <summary>The settings as an unsaved profile (no key), e.g. to test the connection before saving.</summary>
-    public ProviderProfile ToProfile() => new()
+    public ProviderProfile ToProfile()
     {
-        Id = Id, Name = Name.Trim(), Kind = Kind, Endpoint = string.IsNullOrWhiteSpace(Endpoint) ? null : Endpoint.Trim(),
-        Model = string.IsNullOrWhiteSpace(Model) ? null : Model.Trim(), ApiKeySetting = string.IsNullOrWhiteSpace(ApiKeySetting) ? null : ApiKeySetting.Trim(),
-        Location = Location, MaxSensitivity = MaxSensitivity, InputPricePerMillion = InputPricePerMillion, OutputPricePerMillion = OutputPricePerMillion,
-        Temperature = Temperature, TopP = TopP, MaxOutputTokens = MaxOutputTokens, ContextWindow = ContextWindow, Enabled = Enabled, IsDefault = IsDefault,
-    };
-
-    /// <summary>
-    /// Problems with the settings as codes (empty when valid): NameRequired, NameTooLong, UnknownValue,
-    /// EndpointInvalid (not http(s), or has credentials, query or fragment: keys never go in the URL), EndpointRequired,
-    /// ModelRequired, PriceRange, TemperatureRange, TopPRange, MaxOutputTokensRange, ContextWindowRange,
-    /// MaxOutputTokensTooLarge. The UI shows them as "Provider" + code.
-    /// </summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Name)) problems.Add("NameRequired");
-        else if (Name.Trim().Length > AccessAdministration.MaxNameLength) problems.Add("NameTooLong");
-        if (!Enum.IsDefined(Kind) || !Enum.IsDefined(Location) || !Enum.IsDefined(MaxSensitivity)) problems.Add("UnknownValue");
-        if (!string.IsNullOrWhiteSpace(Endpoint) &&
-            (!Uri.TryCreate(Endpoint.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) ||
-             !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment)))
-            problems.Add("EndpointInvalid");
-        if (Kind is ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible && string.IsNullOrWhiteSpace(Endpoint))
-            problems.Add("EndpointRequired");
-        if (Kind != ProviderKind.Extractive && string.IsNullOrWhiteSpace(Model)) problems.Add("ModelRequired");
-        if (!ProviderKeys.IsAllowedSetting(ApiKeySetting?.Trim())) problems.Add("ApiKeySettingNotAllowed");
-        if (InputPricePerMillion < 0 || OutputPricePerMillion < 0 || InputPricePerMillion > 1_000_000 || OutputPricePerMillion > 1_000_000)
-            problems.Add("PriceRange");
-        if (!(Temperature >= 0 && Temperature <= 2)) problems.Add("TemperatureRange");
-        if (!(TopP > 0 && TopP <= 1)) problems.Add("TopPRange");
-        if (MaxOutputTokens is < 1 or > 1_000_000) problems.Add("MaxOutputTokensRange");
-        if (ContextWindow is < 256 or > 10_000_000) problems.Add("ContextWindowRange");
-        if (MaxOutputTokens >= ContextWindow) problems.Add("MaxOutputTokensTooLarge");
-        return problems;
+        var profile = new ProviderProfile { Id = Id, Name = "" };
+        ApplyTo(profile);
+        return profile;
     }
 }
 
@@ -171,21 +101,8 @@ public sealed partial class AccessAdministration
             var keyCleared = endpointChanged && (profile.ProtectedApiKey is not null || !string.IsNullOrEmpty(profile.ApiKeySetting));
             var confidentialEndpointChange = endpointChanged && (profile.MaxSensitivity >= SensitivityLabel.Confidential || input.MaxSensitivity >= SensitivityLabel.Confidential);
             var endpointBefore = profile.Endpoint;
-            profile.Name = name;
-            profile.Kind = input.Kind;
-            profile.Endpoint = endpoint;
-            profile.Model = Clean(input.Model);
-            profile.ApiKeySetting = endpointChanged ? null : Clean(input.ApiKeySetting);
-            profile.Location = input.Location;
-            profile.MaxSensitivity = input.MaxSensitivity;
-            profile.InputPricePerMillion = input.InputPricePerMillion;
-            profile.OutputPricePerMillion = input.OutputPricePerMillion;
-            profile.Temperature = input.Temperature;
-            profile.TopP = input.TopP;
-            profile.MaxOutputTokens = input.MaxOutputTokens;
-            profile.ContextWindow = input.ContextWindow;
-            profile.Enabled = input.Enabled;
-            profile.IsDefault = input.IsDefault;
+            input.ApplyTo(profile);
+            if (endpointChanged) profile.ApiKeySetting = null;
             if (keyCleared) profile.ProtectedApiKey = null;
             if (input.IsDefault)
                 await db.ProviderProfiles.Where(p => p.Id != input.Id && p.IsDefault).ExecuteUpdateAsync(s => s.SetProperty(p => p.IsDefault, false), ct);

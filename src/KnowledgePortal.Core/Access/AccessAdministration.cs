@@ -330,7 +330,7 @@ public sealed partial class AccessAdministration(
 
     private static string? CheckLabel(SensitivityLabel label) => Enum.IsDefined(label) ? null : AdminErrors.InvalidValue;
 
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    internal static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static string Id(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

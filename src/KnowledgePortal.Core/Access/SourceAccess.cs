@@ -22,23 +22,8 @@ public sealed class SourceAccess(NpgsqlDataSource dataSource, IDbContextFactory<
     public async Task<IReadOnlyList<RetrievedPassage>> ReadablePassagesAsync(UserAccess user, long[] chunkIds, CancellationToken ct = default)
     {
         if (chunkIds.Length == 0 || user.GroupIds.Length == 0) return [];
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT c.id, c.document_id, d.title, d.file_name, col.name, c.collection_id, c.sensitivity,
-                   c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.text, c.context, c.paragraph
-            FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id
-            WHERE c.id = ANY(@ids) AND c.allowed_group_ids && @groups
-            """);
-        cmd.Parameters.AddWithValue("ids", chunkIds);
-        cmd.Parameters.AddWithValue("groups", user.GroupIds);
-        var result = new List<RetrievedPassage>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            result.Add(new RetrievedPassage(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
-                (SensitivityLabel)r.GetInt32(6),
-                new SourceLocator(r.IsDBNull(7) ? null : r.GetInt32(7), r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetString(9),
-                    r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(14) ? null : r.GetInt32(14)),
-                r.GetString(12), r.IsDBNull(13) ? null : r.GetString(13), 0));
-        return result;
+        await using var cmd = dataSource.CreateCommand();
+        return (await PassageReader.ReadAsync(cmd, chunkIds, user.GroupIds, ct)).Values.ToList();
     }
 
     public async Task<bool> CanReadDocumentAsync(UserAccess user, Guid documentId, CancellationToken ct = default)

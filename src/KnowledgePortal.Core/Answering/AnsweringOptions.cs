@@ -15,27 +15,7 @@ public sealed class AnsweringOptions
     /// <summary>How questions are kept in the audit trail: Full, Redacted (digits and e-mail addresses masked) or None.</summary>
     public QuestionAuditMode AuditQuestions { get; set; } = QuestionAuditMode.Full;
     /// <summary>Provider profiles from configuration; synchronised into the database at start (admins may add more in the UI).</summary>
-    public List<ProviderProfileSettings> Providers { get; set; } = [];
+    public List<Access.ProviderProfileSettings> Providers { get; set; } = [];
 }
 
 public enum QuestionAuditMode { Full, Redacted, None }
-
-public sealed class ProviderProfileSettings
-{
-    [Required] public string Name { get; set; } = "";
-    public ProviderKind Kind { get; set; } = ProviderKind.OpenAICompatible;
-    public string? Endpoint { get; set; }
-    public string? Model { get; set; }
-    /// <summary>Setting that holds the API key: Providers:Keys:NAME or KP_PROVIDER_KEY_NAME only (<see cref="Access.ProviderKeys.SettingPrefixes"/>).</summary>
-    public string? ApiKeySetting { get; set; }
-    public ProviderLocation Location { get; set; } = ProviderLocation.OnPremises;
-    public SensitivityLabel MaxSensitivity { get; set; } = SensitivityLabel.Internal;
-    public decimal InputPricePerMillion { get; set; }
-    public decimal OutputPricePerMillion { get; set; }
-    public float Temperature { get; set; } = 0.1f;
-    public float TopP { get; set; } = 1f;
-    public int MaxOutputTokens { get; set; } = 800;
-    public int ContextWindow { get; set; } = 8192;
-    public bool Enabled { get; set; } = true;
-    public bool IsDefault { get; set; }
-}

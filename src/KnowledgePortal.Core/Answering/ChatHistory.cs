@@ -1,6 +1,7 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Text;
 using Microsoft.EntityFrameworkCore;
 using DomainMessage = KnowledgePortal.Core.Domain.ChatMessage;
 
@@ -14,8 +15,9 @@ public sealed record ModelHistory(IReadOnlyList<(string Role, string Content)> T
     public static ModelHistory Empty { get; } = new([], SensitivityLabel.Public);
 }
 
+/// <param name="ContentMessage">Set when the answer is the portal's own reply ("not covered"): shown in the reader's language.</param>
 public sealed record HistoryMessage(Guid Id, string Role, string Content, IReadOnlyList<AnswerCitation> Citations, string? Provider,
-    string? Route, DateTimeOffset At, bool Hidden, int? Rating);
+    string? Route, DateTimeOffset At, bool Hidden, int? Rating, PortalMessage? ContentMessage = null);
 
 /// <summary>
 /// A user's conversations. Past answers are re-checked against the user's access today: an answer whose sources
@@ -46,7 +48,8 @@ public sealed class ChatHistory(IDbContextFactory<PortalDbContext> dbFactory, So
             var citations = hidden ? [] : m.Citations.Where(c => cited.Contains(c.Number)).OrderBy(c => c.Number)
                 .Select(c => new AnswerCitation(c.Number, readable[c.ChunkId])).ToList();
             return new HistoryMessage(m.Id, m.Role, hidden ? HiddenAnswer : m.Content, citations, m.Provider, m.Route, m.CreatedAt, hidden,
-                ratings.TryGetValue(m.Id, out var r) ? r : null);
+                ratings.TryGetValue(m.Id, out var r) ? r : null,
+                hidden || m.ContentCode is null ? null : AskMessages.Reply(m.ContentCode));
         }).ToList();
     }
 

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion.Chunking;
+using KnowledgePortal.Core.Text;
 using Microsoft.Extensions.AI;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
@@ -20,7 +20,6 @@ public sealed class ModelStream : IAsyncDisposable
     private readonly int _timeoutSeconds;
     private readonly IChatClient _client;
     private readonly IAsyncEnumerator<ChatResponseUpdate> _updates;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private UsageDetails? _usage;
 
     private ModelStream(ProviderCatalog providers, ProviderProfile profile, IList<AiChatMessage> prompt, int timeoutSeconds, CancellationToken ct)
@@ -40,7 +39,7 @@ public sealed class ModelStream : IAsyncDisposable
         catch (Exception ex)
         {
             // A profile that cannot even build a client (no endpoint, bad URI) fails like any other call.
-            Failure = ex is OperationCanceledException && ct.IsCancellationRequested ? "Cancelled." : AskService.DescribeProviderError(profile, ex, false, timeoutSeconds);
+            Failure = ex is OperationCanceledException && ct.IsCancellationRequested ? AskMessages.Cancelled() : AskMessages.ProviderError(profile, ex, false, timeoutSeconds);
             FailureType = ex.GetType().Name;
             _client = null!;
             _updates = null!;
@@ -52,13 +51,10 @@ public sealed class ModelStream : IAsyncDisposable
         new(providers, profile, prompt, timeoutSeconds, ct);
 
     /// <summary>A message for the user when the call failed, was cancelled or timed out; null while all is well.</summary>
-    public string? Failure { get; private set; }
+    public PortalMessage? Failure { get; private set; }
 
     /// <summary>Exception type behind <see cref="Failure"/>, for logs (never the message: it may quote the prompt).</summary>
     public string? FailureType { get; private set; }
-
-    /// <summary>Milliseconds from <see cref="Open"/> to the first non-empty text piece.</summary>
-    public int? FirstTokenMs { get; private set; }
 
     /// <summary>Next non-empty piece of text; null at the end of the answer or on failure.</summary>
     public async ValueTask<string?> ReadAsync()
@@ -71,19 +67,18 @@ public sealed class ModelStream : IAsyncDisposable
             }
             catch (OperationCanceledException) when (_callerToken.IsCancellationRequested)
             {
-                (Failure, FailureType) = ("Cancelled.", nameof(OperationCanceledException));
+                (Failure, FailureType) = (AskMessages.Cancelled(), nameof(OperationCanceledException));
                 return null;
             }
             catch (Exception ex)
             {
                 var timedOut = _timeout.IsCancellationRequested && !_callerToken.IsCancellationRequested;
-                (Failure, FailureType) = (AskService.DescribeProviderError(_profile, ex, timedOut, _timeoutSeconds), ex.GetType().Name);
+                (Failure, FailureType) = (AskMessages.ProviderError(_profile, ex, timedOut, _timeoutSeconds), ex.GetType().Name);
                 return null;
             }
             var update = _updates.Current;
             foreach (var u in update.Contents.OfType<UsageContent>()) _usage = u.Details;
             if (string.IsNullOrEmpty(update.Text)) continue;
-            FirstTokenMs ??= (int)_clock.ElapsedMilliseconds;
             return update.Text;
         }
         return null;

@@ -103,13 +103,10 @@ public sealed class ProviderCatalog(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         foreach (var s in configured)
         {
-            if (await db.ProviderProfiles.AnyAsync(x => x.Name == s.Name, ct)) continue;
+            if (await db.ProviderProfiles.AnyAsync(x => x.Name == s.Name.Trim(), ct)) continue;
             var p = new ProviderProfile { Name = s.Name };
+            s.ApplyTo(p);
             db.ProviderProfiles.Add(p);
-            p.Kind = s.Kind; p.Endpoint = s.Endpoint; p.Model = s.Model; p.ApiKeySetting = s.ApiKeySetting; p.Location = s.Location;
-            p.MaxSensitivity = s.MaxSensitivity; p.InputPricePerMillion = s.InputPricePerMillion; p.OutputPricePerMillion = s.OutputPricePerMillion;
-            p.Temperature = s.Temperature; p.TopP = s.TopP; p.MaxOutputTokens = s.MaxOutputTokens; p.ContextWindow = s.ContextWindow;
-            p.Enabled = s.Enabled; p.IsDefault = s.IsDefault;
         }
         await db.SaveChangesAsync(ct);
     }
@@ -165,7 +162,7 @@ public sealed class ProviderCatalog(
     public IChatClient CreateChatClient(ProviderProfile p)
     {
         if (p.Kind == ProviderKind.Extractive) throw new InvalidOperationException("The extractive mode has no chat client.");
-        if (string.IsNullOrWhiteSpace(p.Endpoint) && p.Kind != ProviderKind.OpenAI)
+        if (ProviderProfileSettings.LacksEndpoint(p.Kind, p.Endpoint))
             throw new InvalidOperationException($"Provider profile '{p.Name}' has no endpoint.");
         var key = ResolveApiKey(p);
         var clientOptions = new OpenAIClientOptions

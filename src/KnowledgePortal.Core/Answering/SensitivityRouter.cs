@@ -1,4 +1,5 @@
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Text;
 
 namespace KnowledgePortal.Core.Answering;
 
@@ -24,13 +25,15 @@ public sealed record ProviderChoice(string Name, ProviderLocation Location, Sens
 /// <param name="Route">"direct", "rerouted-on-premises" or "withheld" (see <see cref="SensitivityRouter"/> constants).</param>
 /// <param name="Passages">Passages that may be sent to <paramref name="Provider"/>, in the original order.</param>
 /// <param name="Withheld">Passages that must not be sent, in the original order.</param>
-/// <param name="Reason">Human-readable explanation when the route is not direct.</param>
+/// <param name="Reason">Human-readable explanation (English) when the route is not direct.</param>
+/// <param name="ReasonMessage">The same as a message the UI translates.</param>
 public sealed record RouteDecision(
     ProviderChoice Provider,
     string Route,
     IReadOnlyList<RetrievedPassage> Passages,
     IReadOnlyList<RetrievedPassage> Withheld,
-    string? Reason);
+    string? Reason,
+    PortalMessage? ReasonMessage = null);
 
 /// <summary>
 /// Decides which provider may see the retrieved passages, based on their sensitivity labels.
@@ -77,7 +80,8 @@ public static class SensitivityRouter
             var above = passages.Where(p => p.Sensitivity > clearance).ToList();
             var reason = $"Rerouted to the on-premises provider \"{target.Name}\": {Describe(above)} "
                        + $"{(above.Count == 1 ? "is" : "are")} above the clearance of \"{chosen.Name}\" ({clearance}).";
-            return new RouteDecision(target, ReroutedOnPremises, passages, [], reason);
+            return new RouteDecision(target, ReroutedOnPremises, passages, [], reason,
+                AskMessages.Rerouted(target.Name, above.Count, Labels(above), chosen.Name, clearance, reason));
         }
 
         var kept = new List<RetrievedPassage>(passages.Count);
@@ -88,8 +92,13 @@ public static class SensitivityRouter
         var verb = withheld.Count == 1 ? "was" : "were";
         var pronoun = withheld.Count == 1 ? "it" : "them";
         var withheldReason = $"{Describe(withheld)} {verb} withheld: no on-premises model is cleared for {pronoun}.";
-        return new RouteDecision(chosen, WithheldRoute, kept, withheld, withheldReason);
+        return new RouteDecision(chosen, WithheldRoute, kept, withheld, withheldReason,
+            AskMessages.Withheld(withheld.Count, Labels(withheld), withheldReason));
     }
+
+    /// <summary>"Confidential, Secret": the labels among the passages, ascending (a translation's argument).</summary>
+    private static string Labels(IReadOnlyList<RetrievedPassage> passages) =>
+        string.Join(", ", passages.Select(p => p.Sensitivity).Distinct().Order());
 
     /// <summary>"2 passages labelled Confidential and 1 passage labelled Secret" (labels in ascending order).</summary>
     private static string Describe(IReadOnlyList<RetrievedPassage> passages)

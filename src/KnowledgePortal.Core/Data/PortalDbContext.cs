@@ -145,6 +145,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         b.Entity<ChatMessage>(e =>
         {
             e.Property(x => x.Cost).HasPrecision(18, 6);
+            e.Property(x => x.ContentArgs).HasColumnType("jsonb");
             e.HasMany(x => x.Citations).WithOne().HasForeignKey(x => x.MessageId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<MessageCitation>(e => e.HasIndex(x => x.ChunkId));
@@ -184,6 +185,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         {
             e.HasIndex(x => new { x.RunId, x.QuestionOrdinal, x.Provider }).IsUnique();
             e.Property(x => x.Cost).HasPrecision(18, 6);
+            e.Property(x => x.ErrorArgs).HasColumnType("jsonb");
         });
     }
 }

@@ -290,6 +290,13 @@ public class ChatMessage
     /// <summary>"user" or "assistant".</summary>
     public required string Role { get; set; }
     public required string Content { get; set; }
+    /// <summary>
+    /// Code of a <see cref="Text.PortalMessage"/> when <see cref="Content"/> is the portal's own reply ("Ask.NotCovered"),
+    /// with <see cref="ContentArgs"/>: history shows it in the reader's language. Null for answers from documents.
+    /// </summary>
+    public string? ContentCode { get; set; }
+    /// <summary>Arguments of <see cref="ContentCode"/> (jsonb).</summary>
+    public string? ContentArgs { get; set; }
     public string? Provider { get; set; }
     public string? Model { get; set; }
     public string? Route { get; set; }

@@ -79,6 +79,11 @@ public class LabResult
     /// an extractive answer takes well under a millisecond.</summary>
     public double? FirstTokenMs { get; set; }
     public double TotalMs { get; set; }
+    /// <summary>English text of the failure (CSV, CLI, old rows); <see cref="ErrorCode"/> and <see cref="ErrorArgs"/> let the UI translate it.</summary>
     public string? Error { get; set; }
+    /// <summary>Code of a <see cref="Text.PortalMessage"/> ("Ask.ProviderTimeoutAfter", …).</summary>
+    public string? ErrorCode { get; set; }
+    /// <summary>Named arguments of the error message (jsonb object).</summary>
+    public string? ErrorArgs { get; set; }
     public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
 }

@@ -130,7 +130,9 @@ public static class PortalCoreServices
             .Validate(o => o.Providers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Providers.Count,
                 "Answering:Providers has two profiles with the same Name")
             .Validate(o => o.Providers.All(p => ProviderKeys.IsAllowedSetting(p.ApiKeySetting)),
-                "Answering:Providers: an ApiKeySetting " + ProviderKeys.SettingRule);
+                "Answering:Providers: an ApiKeySetting " + ProviderKeys.SettingRule)
+            .Validate(o => o.Providers.All(p => !ProviderProfileSettings.LacksEndpoint(p.Kind, p.Endpoint)),
+                "Answering:Providers: " + ProviderProfileSettings.EndpointRule);
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<AskService>();
         services.AddSingleton<ChatHistory>();

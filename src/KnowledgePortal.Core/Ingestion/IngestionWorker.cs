@@ -106,12 +106,12 @@ public sealed class IngestionWorker(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
-            UPDATE ingestion_jobs SET status = 1, locked_by = @worker, locked_until = now() + make_interval(secs => @lease),
+        await using var cmd = new NpgsqlCommand($"""
+            UPDATE ingestion_jobs SET status = {(int)JobStatus.Running}, locked_by = @worker, locked_until = now() + make_interval(secs => @lease),
                                       attempts = attempts + 1, updated_at = now()
             WHERE id = (SELECT id FROM ingestion_jobs
-                        WHERE (status = 0 AND (locked_until IS NULL OR locked_until < now()))
-                           OR (status = 1 AND locked_until < now())
+                        WHERE (status = {(int)JobStatus.Queued} AND (locked_until IS NULL OR locked_until < now()))
+                           OR (status = {(int)JobStatus.Running} AND locked_until < now())
                         ORDER BY created_at
                         FOR UPDATE SKIP LOCKED
                         LIMIT 1)

@@ -3,14 +3,18 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Core.Insights;
 
 public enum BudgetLevel { Allowed, Warning, Refused }
 
-/// <summary>The outcome of a budget check; <see cref="Message"/> names the cap that decided it.</summary>
-public sealed record BudgetStatus(BudgetLevel Level, string? Message)
+/// <summary>
+/// The outcome of a budget check; <see cref="Message"/> names the cap that decided it (in the question's language),
+/// <see cref="Detail"/> is the same for the UI to show in the reader's.
+/// </summary>
+public sealed record BudgetStatus(BudgetLevel Level, string? Message, PortalMessage? Detail = null)
 {
     public static BudgetStatus Allowed { get; } = new(BudgetLevel.Allowed, null);
 }
@@ -66,28 +70,48 @@ public sealed class BudgetGuard(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var caps = usage.SelectMany(Caps).OrderByDescending(c => c.Ratio).ToList();
         if (caps.Count == 0) return BudgetStatus.Allowed;
         var top = caps[0];
-        if (language == "ja") return EvaluateJapanese(top, now);
-        var resumes = NextMonthStart(now).ToString("d MMM", CultureInfo.InvariantCulture);
-        if (top.Ratio >= 1)
-            return new BudgetStatus(BudgetLevel.Refused, $"The monthly {top.Kind} cap of {top.Limit} for {top.Scope} is reached; asking resumes on {resumes}.");
-        if (top.Ratio >= WarningRatio)
-            return new BudgetStatus(BudgetLevel.Warning,
-                $"{Math.Floor(top.Ratio * 100).ToString(CultureInfo.InvariantCulture)}% of the monthly {top.Kind} cap of {top.Limit} for {top.Scope} is used; asking stops at 100% until {resumes}.");
-        return BudgetStatus.Allowed;
+        var level = top.Ratio >= 1 ? BudgetLevel.Refused : top.Ratio >= WarningRatio ? BudgetLevel.Warning : BudgetLevel.Allowed;
+        if (level == BudgetLevel.Allowed) return BudgetStatus.Allowed;
+        var english = English(top, now, level);
+        var detail = Message(top, now, level, english);
+        return new BudgetStatus(level, language == "ja" ? Japanese(top, now, level) : english, detail);
     }
 
-    private static BudgetStatus EvaluateJapanese((string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage) top, DateTimeOffset now)
+    private static string English((string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage) top, DateTimeOffset now, BudgetLevel level)
+    {
+        var resumes = NextMonthStart(now).ToString("d MMM", CultureInfo.InvariantCulture);
+        return level == BudgetLevel.Refused
+            ? $"The monthly {top.Kind} cap of {top.Limit} for {top.Scope} is reached; asking resumes on {resumes}."
+            : $"{Percent(top.Ratio)}% of the monthly {top.Kind} cap of {top.Limit} for {top.Scope} is used; asking stops at 100% until {resumes}.";
+    }
+
+    private static string Japanese((string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage) top, DateTimeOffset now, BudgetLevel level)
     {
         var resumes = NextMonthStart(now).ToString("M月d日", CultureInfo.InvariantCulture);
-        var scope = top.Usage.Budget.UserId is not null ? "あなたのアカウント"
-            : $"グループ「{(top.Scope.StartsWith("group ", StringComparison.Ordinal) ? top.Scope[6..] : top.Scope)}」";
+        var scope = top.Usage.Budget.UserId is not null ? "あなたのアカウント" : $"グループ「{GroupName(top.Scope)}」";
         var cap = top.Kind == "cost" ? $"月間コスト上限（{top.Limit}）" : $"月間トークン上限（{top.Usage.Budget.MonthlyTokenLimit!.Value.ToString("N0", CultureInfo.InvariantCulture)} トークン）";
-        if (top.Ratio >= 1) return new BudgetStatus(BudgetLevel.Refused, $"{scope}の{cap}に達しました。{resumes}から再び質問できます。");
-        if (top.Ratio >= WarningRatio)
-            return new BudgetStatus(BudgetLevel.Warning,
-                $"{scope}の{cap}の {Math.Floor(top.Ratio * 100).ToString(CultureInfo.InvariantCulture)}% を使用しました。100% に達すると{resumes}まで質問できません。");
-        return BudgetStatus.Allowed;
+        return level == BudgetLevel.Refused
+            ? $"{scope}の{cap}に達しました。{resumes}から再び質問できます。"
+            : $"{scope}の{cap}の {Percent(top.Ratio)}% を使用しました。100% に達すると{resumes}まで質問できません。";
     }
+
+    /// <summary>
+    /// The decision as a message the UI translates: "Budget.{Refused|Warning}{User|Group}{Cost|Tokens}", with the limit,
+    /// the group, the percentage used and the month and day asking resumes as arguments.
+    /// </summary>
+    private static PortalMessage Message((string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage) top, DateTimeOffset now,
+        BudgetLevel level, string english)
+    {
+        var resumes = NextMonthStart(now);
+        var code = "Budget." + level + (top.Usage.Budget.UserId is not null ? "User" : "Group") + (top.Kind == "cost" ? "Cost" : "Tokens");
+        var limit = top.Kind == "cost" ? top.Limit : top.Usage.Budget.MonthlyTokenLimit!.Value.ToString("N0", CultureInfo.InvariantCulture);
+        return PortalMessage.Worded(code, english, ("limit", limit), ("group", GroupName(top.Scope)), ("percent", Percent(top.Ratio)),
+            ("month", resumes.Month), ("day", resumes.Day));
+    }
+
+    private static string GroupName(string scope) => scope.StartsWith("group ", StringComparison.Ordinal) ? scope[6..] : scope;
+
+    private static string Percent(double ratio) => Math.Floor(ratio * 100).ToString(CultureInfo.InvariantCulture);
 
     private static IEnumerable<(string Kind, string Limit, string Scope, double Ratio, BudgetUsage Usage)> Caps(BudgetUsage u)
     {

@@ -1,5 +1,6 @@
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Text;
 
 namespace KnowledgePortal.Core.Lab;
 
@@ -20,11 +21,15 @@ public sealed record LabRunSummary(Guid Id, string Title, string CreatedByName, 
 /// <summary>Status as shown: <see cref="LabRunStatus"/> plus Interrupted for a run whose process stopped.</summary>
 public enum LabRunState { Running, Completed, Cancelled, Failed, Interrupted }
 
-/// <summary>One provider's answer as a viewer may see it. Hidden: built from passages the viewer cannot read now.</summary>
+/// <summary>
+/// One provider's answer as a viewer may see it. Hidden: built from passages the viewer cannot read now. Error is English
+/// (CSV, CLI); ErrorMessage is the same for the page to show in the viewer's language.
+/// </summary>
 public sealed record LabResultView(
     string Provider, string? Model, string Route, string Answer, bool Answered, bool? ExpectedMatch,
     IReadOnlyList<AnswerCitation> Citations, int SentCount, int WithheldCount,
-    int InputTokens, int OutputTokens, bool TokensEstimated, decimal Cost, double? FirstTokenMs, double TotalMs, string? Error, bool Hidden);
+    int InputTokens, int OutputTokens, bool TokensEstimated, decimal Cost, double? FirstTokenMs, double TotalMs, string? Error, bool Hidden,
+    PortalMessage? ErrorMessage = null);
 
 public sealed record LabQuestionView(int Ordinal, string Question, IReadOnlyList<string> ExpectedAnswers, IReadOnlyList<LabResultView> Results);
 

@@ -6,6 +6,7 @@ using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Retrieval;
+using KnowledgePortal.Core.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -119,9 +120,13 @@ public sealed class ModelLab(
                 {
                     ct.ThrowIfCancellationRequested();
                     var profile = profiles.FirstOrDefault(p => p.Name == name);
-                    var result = profile is null
-                        ? new LabResult { RunId = run.Id, QuestionOrdinal = question.Ordinal, Provider = name, Route = "unavailable", Error = $"The model '{name}' is no longer enabled." }
-                        : await AnswerAsync(run.Id, question, retrieval, profile, ct);
+                    LabResult result;
+                    if (profile is null)
+                    {
+                        result = new LabResult { RunId = run.Id, QuestionOrdinal = question.Ordinal, Provider = name, Route = "unavailable" };
+                        SetError(result, AskMessages.ModelGone(name));
+                    }
+                    else result = await AnswerAsync(run.Id, question, retrieval, profile, ct);
                     await SaveResultAsync(admin, result, profile, retrieval.Passages);
                     progress?.Report(1);
                 }
@@ -152,45 +157,37 @@ public sealed class ModelLab(
             Route = retrieval.Answerable ? decision.Route : "not-covered",
             SentChunkIds = sent.Select(p => p.ChunkId).ToArray(), WithheldChunkIds = decision.Withheld.Select(p => p.ChunkId).ToArray(),
         };
-        string answer;
-        if (!retrieval.Answerable || sent.Count == 0)
+        var composer = new AnswerComposer(providers, tokens, options.Value.RequestTimeoutSeconds);
+        var plan = new AnswerPlan(question.Text, question.Text, language, retrieval.Answerable, sent, decision.Withheld.Count > 0, profile,
+            History: null, FallBackToExtractive: false);
+        ComposedAnswer? composed = null;
+        await foreach (var e in composer.ComposeAsync(plan, clock, ct))
         {
-            answer = AskService.NotCovered(language, retrieval.Answerable && decision.Withheld.Count > 0);
-            result.SentChunkIds = [];
-        }
-        else if (profile.Kind == ProviderKind.Extractive)
-        {
-            answer = ExtractiveAnswerer.Answer(question.Text, sent, language);
-            result.FirstTokenMs = clock.Elapsed.TotalMilliseconds;
-            result.Answered = true;
-        }
-        else
-        {
-            var prompt = PromptBuilder.Build(question.Text, sent, language, null).ToList();
-            var text = new System.Text.StringBuilder();
-            await using var model = ModelStream.Open(providers, profile, prompt, options.Value.RequestTimeoutSeconds, ct);
-            while (await model.ReadAsync() is { } piece) text.Append(piece);
-            if (model.Failure is { } failure)
+            if (e is ComposerFailed failed)
             {
                 ct.ThrowIfCancellationRequested();
-                logger.LogWarning("Lab: provider {Provider} failed: {Error}", profile.Name, model.FailureType);
-                result.Error = failure;
+                logger.LogWarning("Lab: provider {Provider} failed: {Error}", profile.Name, failed.FailureType);
+                SetError(result, failed.Failure);
                 result.TotalMs = clock.Elapsed.TotalMilliseconds;
                 return result;
             }
-            answer = text.ToString();
-            (result.InputTokens, result.OutputTokens, result.TokensEstimated) = model.Tokens(tokens, answer);
-            result.FirstTokenMs = model.FirstTokenMs;
-            result.Answered = true;
+            if (e is ComposedAnswer c) composed = c;
         }
-        var (clean, cited) = CitationMapper.Map(answer, sent);
-        result.Answer = clean;
-        result.CitedNumbers = cited.Select(c => c.Number).Distinct().Order().ToArray();
-        result.Cost = Cost.Compute(result.InputTokens, result.OutputTokens, profile.InputPricePerMillion, profile.OutputPricePerMillion);
-        result.ExpectedMatch = question.ExpectedAnswers.Length == 0 ? null : result.Answered && ExpectedAnswer.Matches(clean, question.ExpectedAnswers);
+        var answer = composed!;
+        if (!answer.Answered) result.SentChunkIds = [];
+        else result.FirstTokenMs = answer.FirstTokenMs;
+        result.Answered = answer.Answered;
+        result.Answer = answer.Answer;
+        (result.InputTokens, result.OutputTokens, result.TokensEstimated, result.Cost) = (answer.InputTokens, answer.OutputTokens, answer.Estimated, answer.Cost);
+        result.CitedNumbers = answer.Citations.Select(c => c.Number).Distinct().Order().ToArray();
+        result.ExpectedMatch = question.ExpectedAnswers.Length == 0 ? null : result.Answered && ExpectedAnswer.Matches(answer.Answer, question.ExpectedAnswers);
         result.TotalMs = clock.Elapsed.TotalMilliseconds;
         return result;
     }
+
+    /// <summary>Keeps a failure as English text and as code + arguments, so the lab page shows it in the viewer's language.</summary>
+    private static void SetError(LabResult result, PortalMessage error) =>
+        (result.Error, result.ErrorCode, result.ErrorArgs) = (error.Text, error.Code.Length == 0 ? null : error.Code, error.ArgsJson);
 
     /// <summary>The ledger keeps whole milliseconds (as Ask writes them); a sub-millisecond answer counts as 1, not 0.</summary>
     private static int? Whole(double? milliseconds) => milliseconds is { } ms ? (int)Math.Ceiling(ms) : null;
@@ -279,7 +276,7 @@ public sealed class ModelLab(
             .Select(n => new AnswerCitation(n, readable[r.SentChunkIds[n - 1]])).ToList();
         return new LabResultView(r.Provider, r.Model, r.Route, hidden ? HiddenAnswer : r.Answer, r.Answered, hidden ? null : r.ExpectedMatch,
             citations, r.SentChunkIds.Length, r.WithheldChunkIds.Length, r.InputTokens, r.OutputTokens, r.TokensEstimated, r.Cost,
-            r.FirstTokenMs, r.TotalMs, r.Error, hidden);
+            r.FirstTokenMs, r.TotalMs, r.Error, hidden, PortalMessage.FromStored(r.ErrorCode, r.ErrorArgs, r.Error));
     }
 
     public async Task<bool> DeleteAsync(UserAccess admin, Guid runId, CancellationToken ct = default)

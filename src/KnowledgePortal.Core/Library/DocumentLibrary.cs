@@ -126,7 +126,7 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
     {
         if (user.GroupIds.Length == 0) return [];
         await using var cmd = dataSource.CreateCommand($"""
-            SELECT c.ordinal, c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.context, c.text, c.token_count, c.paragraph
+            SELECT c.ordinal, c.context, c.text, c.token_count, {SourceLocatorColumns.Select("c")}
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE c.document_id = @id AND c.allowed_group_ids && @groups AND {SourceAccess.DocumentReadableSql}
             ORDER BY c.ordinal LIMIT 500
@@ -137,9 +137,8 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var locator = new SourceLocator(r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? null : r.GetInt32(2),
-                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(9) ? null : r.GetInt32(9));
-            result.Add(new ChunkPreview(r.GetInt32(0), locator.ToDisplay(), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetInt32(8)));
+            var locator = SourceLocatorColumns.Read(r, 4);
+            result.Add(new ChunkPreview(r.GetInt32(0), locator.ToDisplay(), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt32(3)));
         }
         return result;
     }

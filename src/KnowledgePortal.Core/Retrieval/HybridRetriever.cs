@@ -383,39 +383,8 @@ public sealed class HybridRetriever(
     private static async Task<List<RetrievedPassage>> LoadPassagesAsync(NpgsqlConnection conn, int[] groups, List<FusedHit> top, CancellationToken ct)
     {
         if (top.Count == 0) return [];
-        // The access predicate is repeated here: the final read is as guarded as the ranking.
-        await using var cmd = new NpgsqlCommand("""
-            SELECT c.id, c.document_id, d.title, d.file_name, col.name, c.collection_id, c.sensitivity,
-                   c.page, c.slide, c.sheet, c.cell_range, c.heading_path, c.text, c.context, c.paragraph
-            FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id
-            WHERE c.id = ANY(@ids) AND c.allowed_group_ids && @groups
-            """, conn);
-        cmd.Parameters.AddWithValue("ids", top.Select(t => t.ChunkId).ToArray());
-        cmd.Parameters.AddWithValue("groups", groups);
-        var rows = new Dictionary<long, RetrievedPassage>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var id = reader.GetInt64(0);
-            rows[id] = new RetrievedPassage(
-                ChunkId: id,
-                DocumentId: reader.GetGuid(1),
-                DocumentTitle: reader.GetString(2),
-                FileName: reader.GetString(3),
-                CollectionName: reader.GetString(4),
-                CollectionId: reader.GetInt32(5),
-                Sensitivity: (SensitivityLabel)reader.GetInt32(6),
-                Locator: new SourceLocator(
-                    reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                    reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                    reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.IsDBNull(10) ? null : reader.GetString(10),
-                    reader.IsDBNull(11) ? null : reader.GetString(11),
-                    reader.IsDBNull(14) ? null : reader.GetInt32(14)),
-                Text: reader.GetString(12),
-                Context: reader.IsDBNull(13) ? null : reader.GetString(13),
-                Score: top.First(t => t.ChunkId == id).Score);
-        }
-        return top.Where(t => rows.ContainsKey(t.ChunkId)).Select(t => rows[t.ChunkId]).ToList();
+        await using var cmd = new NpgsqlCommand { Connection = conn };
+        var rows = await PassageReader.ReadAsync(cmd, top.Select(t => t.ChunkId).ToArray(), groups, ct);
+        return top.Where(t => rows.ContainsKey(t.ChunkId)).Select(t => rows[t.ChunkId] with { Score = t.Score }).ToList();
     }
 }

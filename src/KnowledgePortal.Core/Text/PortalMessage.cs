@@ -30,10 +30,20 @@ public sealed record PortalMessage(string Code, string Text, IReadOnlyDictionary
     /// <summary>A message whose English text is <paramref name="template"/> with the arguments filled in.</summary>
     public static PortalMessage Create(string code, string template, params (string Name, object? Value)[] args)
     {
+        var message = Worded(code, "", args);
+        return message with { Text = Fill(template, message.Args) };
+    }
+
+    /// <summary>
+    /// A message whose English text was worded in Core (plurals, optional parts) rather than filled from a template;
+    /// the arguments are still what translations fill their placeholders with.
+    /// </summary>
+    public static PortalMessage Worded(string code, string englishText, params (string Name, object? Value)[] args)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(code);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in args) map[name] = FormatValue(value);
-        return new PortalMessage(code, Fill(template, map), map);
+        return new PortalMessage(code, englishText, map);
     }
 
     /// <summary>A message known only by its English text (no translation): shown as is in every language.</summary>

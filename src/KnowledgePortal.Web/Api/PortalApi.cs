@@ -108,15 +108,17 @@ public static class PortalApi
         {
             var (name, payload) = e switch
             {
-                AskStarted s => ("started", (object)new { s.SessionId, s.Provider, s.Route, s.Notice }),
+                // Text fields as before; the codes (Msg.<code> in strings.tsv) let a client word them in its own language.
+                AskStarted s => ("started", (object)new { s.SessionId, s.Provider, s.Route, s.Notice, NoticeCodes = Codes(s.Notices) }),
                 AskDelta d => ("delta", new { d.Text }),
                 AskCompleted c => ("completed", new
                 {
                     c.SessionId, c.MessageId, c.Answer, Html = SafeHtml(c.Answer, c.Citations), c.Provider, c.Model, c.Route, c.Answered, c.Usage, c.Notice,
+                    NoticeCodes = Codes(c.Notices), AnswerCode = c.AnswerMessage?.Code,
                     Citations = c.Citations.Select(x => new { x.Number, Source = ToDto(x.Passage) }),
                 }),
-                AskFailed f => ("failed", new { f.Message }),
-                AskNotice n => ("notice", new { n.Notice }),
+                AskFailed f => ("failed", new { f.Message, f.Detail.Code }),
+                AskNotice n => ("notice", new { n.Notice, NoticeCodes = Codes(n.Notices) }),
                 _ => ("unknown", new { }),
             };
             await http.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(payload, Json)}\n\n", http.RequestAborted);
@@ -124,6 +126,8 @@ public static class PortalApi
         }
         return Results.Empty;
     }
+
+    private static string[] Codes(IReadOnlyList<Core.Text.PortalMessage> messages) => messages.Select(m => m.Code).ToArray();
 
     /// <summary>
     /// The answer exactly as the chat page renders it (<see cref="AnswerMarkdown.ToSafeHtml"/>): no images, no links but

@@ -185,7 +185,7 @@ public static partial class PortalCli
         var ask = services.GetRequiredService<AskService>();
         AskCompleted? completed = null;
         AskStarted? started = null;
-        string? failure = null;
+        AskFailed? failed = null;
         await foreach (var e in ask.AskAsync(user, new AskRequest(question, null, a.Get("provider"))))
         {
             switch (e)
@@ -193,14 +193,17 @@ public static partial class PortalCli
                 case AskStarted s: started = s; break;
                 case AskDelta d when !a.Has("json"): Console.Write(d.Text); break;
                 case AskCompleted c: completed = c; break;
-                case AskFailed f: failure = f.Message; break;
+                case AskFailed f: failed = f; break;
             }
         }
+        var failure = failed?.Message;
         if (a.Has("json"))
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                question, user = user.UserName, answer = completed?.Answer, error = failure,
+                // code: the error's message code, noticeCodes: the notices' (Msg.<code> in strings.tsv), for scripts that branch on them.
+                question, user = user.UserName, answer = completed?.Answer, error = failure, code = failed?.Detail.Code,
+                noticeCodes = (completed?.Notices ?? started?.Notices)?.Select(n => n.Code).ToArray() ?? [],
                 provider = completed?.Provider ?? started?.Provider, model = completed?.Model, route = completed?.Route ?? started?.Route,
                 answered = completed?.Answered ?? false, notice = completed?.Notice ?? started?.Notice,
                 citations = completed?.Citations.Select(c => new { c.Number, source = PortalApi.ToDto(c.Passage) }) ?? [],

@@ -151,7 +151,7 @@ public class HybridRetrieverTests(DemoCorpusFixture fixture) : IClassFixture<Dem
         Assert.Equal("not-covered", completed.Route);
         Assert.False(completed.Answered);
         Assert.Empty(completed.Citations);
-        Assert.Equal(AskService.NotCovered("en", withheld: false), completed.Answer);
+        Assert.Equal(AnswerComposer.NotCoveredText("en", withheld: false), completed.Answer);
         Assert.Contains("do not cover", completed.Answer);
         Assert.Empty(CitationMapper.Parse(completed.Answer));
     }
