@@ -1,32 +1,29 @@
-using System.Text;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Web.Auth;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KnowledgePortal.Web.Api;
 
 public static class AdminEndpoints
 {
-    /// <summary>
-    /// GET /admin/audit.csv?from=yyyy-MM-dd&amp;to=yyyy-MM-dd&amp;actor=&amp;action=&amp;text= — the filtered audit trail as
-    /// CSV (UTF-8 with BOM so spreadsheets read Japanese correctly). Dates are UTC days, both inclusive.
-    /// </summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/audit.csv", async (HttpContext http, DateOnly? from, DateOnly? to, string? actor, string? action, string? text,
-                AccessAdministration admin, AccessResolver resolver, IOptions<SignInOptions> options, CancellationToken ct) =>
-            {
-                // The policy checked the role claim of the cookie; the live mapping decides.
-                var user = await CurrentUser.ResolveAsync(http.User, resolver, options.Value, ct);
-                if (!user.IsAdmin) return Results.Forbid();
-                var csv = await admin.ExportAuditCsvAsync(user, ToFilter(from, to, actor, action, text), ct);
-                http.Response.Headers.CacheControl = "no-store";
-                var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
-                return Results.File(bytes, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
-            })
-            .RequireAuthorization(Policies.Admin);
+        app.MapGet("/admin/audit.csv", ExportAuditAsync).WithName("ExportAudit").RequireAuthorization(Policies.Admin)
+            .Produces<string>(StatusCodes.Status200OK, ExportFile.CsvContentType);
         return app;
+    }
+
+    /// <summary>
+    /// GET /admin/audit.csv?from=yyyy-MM-dd&amp;to=yyyy-MM-dd&amp;actor=&amp;action=&amp;text= — the filtered audit trail as
+    /// CSV. Dates are UTC days, both inclusive.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ForbidHttpResult>> ExportAuditAsync(Caller caller, DateOnly? from, DateOnly? to,
+        string? actor, string? action, string? text, AccessAdministration admin, HttpContext http, CancellationToken ct)
+    {
+        if (!caller.Access.IsAdmin) return TypedResults.Forbid();
+        var csv = await admin.ExportAuditCsvAsync(caller.Access, ToFilter(from, to, actor, action, text), ct);
+        return ExportFile.Csv(http, csv, ExportFile.StampedName("audit", DateTime.UtcNow, "csv"));
     }
 
     /// <summary>Whole UTC days: from the start of <paramref name="from"/> up to the end of <paramref name="to"/>.</summary>

@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Text;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Web.Auth;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KnowledgePortal.Web.Api;
 
@@ -24,47 +23,37 @@ public static class InsightsEndpoints
 
     /// <summary>
     /// CSV exports, filtered like their pages (?from=yyyy-MM-dd&amp;to=yyyy-MM-dd&amp;provider=&amp;group=&amp;collection=&amp;document=).
-    /// UTF-8 with BOM; cells are formula-safe. The ledger is for admins; feedback and unanswered questions for knowledge
-    /// managers, within the collections they manage (admins: all).
+    /// Cells are formula-safe. The ledger is for admins; feedback and unanswered questions for knowledge managers, within
+    /// the collections they manage (admins: all).
     /// </summary>
     public static IEndpointRouteBuilder MapInsightsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(LedgerCsv, ([AsParameters] ExportQuery q, HttpContext http, InsightsQueries insights, CancellationToken ct) =>
-                ExportAsync(http, "ledger", async user => user.IsAdmin
-                    ? InsightsCsv.Ledger(await insights.LedgerAsync(q.Filter, ct: ct))
-                    : throw new UnauthorizedAccessException()))
-            .RequireAuthorization(Policies.Admin);
-        app.MapGet(FeedbackCsv, ([AsParameters] ExportQuery q, HttpContext http, InsightsQueries insights, CancellationToken ct) =>
-                ExportAsync(http, "feedback", async user => InsightsCsv.Feedback(await insights.FeedbackAsync(QualityScope.For(user), q.Filter, 100_000, ct))))
-            .RequireAuthorization(Policies.KnowledgeManager);
-        app.MapGet(UnansweredCsv, ([AsParameters] ExportQuery q, HttpContext http, InsightsQueries insights, CancellationToken ct) =>
-                ExportAsync(http, "unanswered", async user => InsightsCsv.Unanswered(await insights.UnansweredAsync(QualityScope.For(user), q.Filter, 100_000, ct))))
-            .RequireAuthorization(Policies.KnowledgeManager);
+        app.MapGet(LedgerCsv, ExportLedgerAsync).WithName("ExportLedger").RequireAuthorization(Policies.Admin)
+            .Produces<string>(StatusCodes.Status200OK, ExportFile.CsvContentType);
+        app.MapGet(FeedbackCsv, ExportFeedbackAsync).WithName("ExportFeedback").RequireAuthorization(Policies.KnowledgeManager)
+            .Produces<string>(StatusCodes.Status200OK, ExportFile.CsvContentType);
+        app.MapGet(UnansweredCsv, ExportUnansweredAsync).WithName("ExportUnanswered").RequireAuthorization(Policies.KnowledgeManager)
+            .Produces<string>(StatusCodes.Status200OK, ExportFile.CsvContentType);
         return app;
     }
 
-    /// <summary>
-    /// Re-resolves the user (the policy checked the role claim of the cookie; the live mapping decides) and answers 403
-    /// when <paramref name="build"/> refuses them with <see cref="UnauthorizedAccessException"/>.
-    /// </summary>
-    private static async Task<IResult> ExportAsync(HttpContext http, string name, Func<UserAccess, Task<string>> build)
+    public static async Task<Results<FileContentHttpResult, ForbidHttpResult>> ExportLedgerAsync([AsParameters] ExportQuery q, Caller caller,
+        InsightsQueries insights, HttpContext http, CancellationToken ct)
     {
-        var services = http.RequestServices;
-        var user = await CurrentUser.ResolveAsync(http.User, services.GetRequiredService<AccessResolver>(),
-            services.GetRequiredService<IOptions<SignInOptions>>().Value, http.RequestAborted);
-        string csv;
-        try
-        {
-            csv = await build(user);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return Results.Forbid();
-        }
-        http.Response.Headers.CacheControl = "no-store";
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
-        return Results.File(bytes, "text/csv; charset=utf-8", $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+        if (!caller.Access.IsAdmin) return TypedResults.Forbid();
+        return Csv(http, "ledger", InsightsCsv.Ledger(await insights.LedgerAsync(q.Filter, ct: ct)));
     }
+
+    public static async Task<FileContentHttpResult> ExportFeedbackAsync([AsParameters] ExportQuery q, Caller caller, InsightsQueries insights,
+        HttpContext http, CancellationToken ct) =>
+        Csv(http, "feedback", InsightsCsv.Feedback(await insights.FeedbackAsync(QualityScope.For(caller.Access), q.Filter, 100_000, ct)));
+
+    public static async Task<FileContentHttpResult> ExportUnansweredAsync([AsParameters] ExportQuery q, Caller caller, InsightsQueries insights,
+        HttpContext http, CancellationToken ct) =>
+        Csv(http, "unanswered", InsightsCsv.Unanswered(await insights.UnansweredAsync(QualityScope.For(caller.Access), q.Filter, 100_000, ct)));
+
+    private static FileContentHttpResult Csv(HttpContext http, string name, string csv) =>
+        ExportFile.Csv(http, csv, ExportFile.StampedName(name, DateTime.UtcNow, "csv"));
 
     public static InsightsFilter ToFilter(DateOnly? from, DateOnly? to, string? provider, int? group, int? collection, Guid? document)
     {

@@ -1,10 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Web.Auth;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KnowledgePortal.Web.Api;
 
@@ -21,27 +19,34 @@ public static class LabEndpoints
     public static IEndpointRouteBuilder MapLabEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin/lab/runs").RequireAuthorization(Policies.Admin);
-        group.MapGet("/{id:guid}/export.csv", (HttpContext http, Guid id, ModelLab lab, AccessResolver resolver,
-                IOptions<SignInOptions> options, CancellationToken ct) =>
-            ExportAsync(http, id, lab, resolver, options.Value, ct, run =>
-                (Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(LabCsv.Format(run))).ToArray(), "text/csv; charset=utf-8", "csv")));
-        group.MapGet("/{id:guid}/export.json", (HttpContext http, Guid id, ModelLab lab, AccessResolver resolver,
-                IOptions<SignInOptions> options, CancellationToken ct) =>
-            ExportAsync(http, id, lab, resolver, options.Value, ct, run =>
-                (JsonSerializer.SerializeToUtf8Bytes(run, Json), "application/json; charset=utf-8", "json")));
+        group.MapGet("/{id:guid}/export.csv", ExportCsvAsync).WithName("ExportLabRunCsv")
+            .Produces<string>(StatusCodes.Status200OK, ExportFile.CsvContentType);
+        group.MapGet("/{id:guid}/export.json", ExportJsonAsync).WithName("ExportLabRunJson")
+            .Produces<LabRunView>(StatusCodes.Status200OK, "application/json");
         return app;
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext http, Guid id, ModelLab lab, AccessResolver resolver,
-        SignInOptions options, CancellationToken ct, Func<LabRunView, (byte[] Bytes, string ContentType, string Extension)> format)
-    {
-        // The policy checked the role claim of the cookie; the live mapping decides.
-        var user = await CurrentUser.ResolveAsync(http.User, resolver, options, ct);
-        if (!user.IsAdmin) return Results.Forbid();
-        var run = await lab.LoadAsync(user, id, ct);
-        if (run is null) return Results.NotFound();
-        var (bytes, contentType, extension) = format(run);
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.File(bytes, contentType, $"model-lab-{run.Run.CreatedAt.UtcDateTime:yyyyMMdd-HHmmss}.{extension}");
-    }
+    public static async Task<Results<FileContentHttpResult, ForbidHttpResult, NotFound>> ExportCsvAsync(Caller caller, Guid id, ModelLab lab,
+        HttpContext http, CancellationToken ct) =>
+        await LoadAsync(caller, id, lab, ct) switch
+        {
+            (false, _) => TypedResults.Forbid(),
+            (_, null) => TypedResults.NotFound(),
+            (_, { } run) => ExportFile.Csv(http, LabCsv.Format(run), FileName(run, "csv")),
+        };
+
+    public static async Task<Results<FileContentHttpResult, ForbidHttpResult, NotFound>> ExportJsonAsync(Caller caller, Guid id, ModelLab lab,
+        HttpContext http, CancellationToken ct) =>
+        await LoadAsync(caller, id, lab, ct) switch
+        {
+            (false, _) => TypedResults.Forbid(),
+            (_, null) => TypedResults.NotFound(),
+            (_, { } run) => ExportFile.Create(http, JsonSerializer.SerializeToUtf8Bytes(run, Json), "application/json; charset=utf-8", FileName(run, "json")),
+        };
+
+    /// <summary>The policy checked the role claim of the cookie; the live mapping (<see cref="Caller"/>) decides.</summary>
+    private static async Task<(bool Allowed, LabRunView? Run)> LoadAsync(Caller caller, Guid id, ModelLab lab, CancellationToken ct) =>
+        caller.Access.IsAdmin ? (true, await lab.LoadAsync(caller.Access, id, ct)) : (false, null);
+
+    private static string FileName(LabRunView run, string extension) => ExportFile.StampedName("model-lab", run.Run.CreatedAt.UtcDateTime, extension);
 }

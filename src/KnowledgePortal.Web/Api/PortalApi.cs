@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
@@ -9,17 +8,9 @@ using KnowledgePortal.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KnowledgePortal.Web.Api;
-
-public sealed record SearchHitDto(long ChunkId, Guid DocumentId, string Title, string FileName, string Collection, string Locator,
-    int? Page, int? Slide, string? Sheet, string? CellRange, string? HeadingPath, double Score, string Text);
-
-public sealed record AskRequestDto(string Question, Guid? SessionId, string? Provider, int[]? CollectionIds);
-
-/// <summary>Thumbs up (1) or down (-1) on one of the caller's own answers, with an optional comment.</summary>
-public sealed record FeedbackDto(int Rating, string? Comment);
 
 /// <summary>
 /// The REST API (described at /openapi/v1.json): search and streamed ask for other tools, authenticated like the portal.
@@ -32,102 +23,111 @@ public static class PortalApi
     public static SearchHitDto ToDto(RetrievedPassage p) => new(p.ChunkId, p.DocumentId, p.DocumentTitle, p.FileName, p.CollectionName,
         p.Locator.ToDisplay(), p.Locator.Page, p.Locator.Slide, p.Locator.Sheet, p.Locator.CellRange, p.Locator.HeadingPath, Math.Round(p.Score, 6), p.Text);
 
-    private static Task<UserAccess> AccessAsync(HttpContext http) =>
-        CurrentUser.ResolveAsync(http.User, http.RequestServices.GetRequiredService<AccessResolver>(),
-            http.RequestServices.GetRequiredService<IOptions<SignInOptions>>().Value, http.RequestAborted);
-
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
     {
         // JSON bodies and GETs only: cross-site forms cannot send them with our SameSite cookie, so no antiforgery token is needed.
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Api).DisableAntiforgery().WithTags("KnowledgePortal");
 
-        api.MapGet("/search", async (HttpContext http, HybridRetriever retriever, UserRateLimiter budget, IStringLocalizer<SharedResource> L, string q, int? top, [FromQuery(Name = "collection")] int[]? collections) =>
-        {
-            var user = await AccessAsync(http);
-            if (!budget.TryAsk(user)) return BudgetSpent(http, L);
-            var result = await retriever.SearchAsync(user, new SearchRequest(q, null, collections, Math.Clamp(top ?? 10, 1, 50)), http.RequestAborted);
-            return Results.Ok(new { answerable = result.Answerable, results = result.Passages.Select(ToDto) });
-        }).WithName("Search").Produces(StatusCodes.Status429TooManyRequests);
-
+        api.MapGet("/search", SearchAsync).WithName("Search").Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
         api.MapPost("/ask", AskAsync).WithName("Ask")
+            .WithDescription("Server-sent events: started, delta, completed (render its html), failed, notice; see AskStreamEvent.")
+            // The body is read by hand (ReadJsonAsync) to answer 413 for oversize bodies, so it is described here.
             .Accepts<AskRequestDto>("application/json")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .Produces(StatusCodes.Status400BadRequest).Produces(StatusCodes.Status413PayloadTooLarge).Produces(StatusCodes.Status429TooManyRequests);
-
-        api.MapGet("/sessions", async (HttpContext http, ChatHistory history) =>
-            Results.Ok(await history.ListAsync(await AccessAsync(http), http.RequestAborted))).WithName("ListSessions");
-
-        api.MapGet("/sessions/{id:guid}", async (HttpContext http, ChatHistory history, Guid id) =>
-            await history.LoadAsync(await AccessAsync(http), id, http.RequestAborted) is { } messages
-                ? Results.Ok(messages.Select(m => new { m.Id, m.Role, m.Content,
-                    Html = m.Role == "assistant" ? SafeHtml(m.Content, m.Citations) : null, m.Provider, m.Route, m.At, m.Hidden,
-                    Citations = m.Citations.Select(c => new { c.Number, Source = ToDto(c.Passage) }) }))
-                : Results.NotFound()).WithName("GetSession");
-
-        api.MapDelete("/sessions/{id:guid}", async (HttpContext http, ChatHistory history, Guid id) =>
-            await history.DeleteAsync(await AccessAsync(http), id, http.RequestAborted) ? Results.NoContent() : Results.NotFound()).WithName("DeleteSession");
-
-        api.MapPost("/messages/{id:guid}/feedback", async (HttpContext http, ChatHistory history, Guid id, FeedbackDto body) =>
-            body.Rating is not (1 or -1) ? Results.BadRequest(new { error = "rating must be 1 (helpful) or -1 (not helpful)" })
-            : await history.RateAsync(await AccessAsync(http), id, body.Rating, body.Comment, http.RequestAborted) ? Results.NoContent()
-            : Results.NotFound()).WithName("RateAnswer");
-
-        api.MapGet("/sources/{chunkId:long}", async (HttpContext http, SourceAccess sources, long chunkId) =>
-        {
-            var passages = await sources.ReadablePassagesAsync(await AccessAsync(http), [chunkId], http.RequestAborted);
-            return passages.Count == 1 ? Results.Ok(ToDto(passages[0])) : Results.NotFound();
-        }).WithName("GetSource");
-
-        // The original file; permission is re-checked on every request, and "not readable" looks exactly like "missing".
-        api.MapGet("/documents/{id:guid}/file", async (HttpContext http, SourceAccess sources, Guid id, bool? download) =>
-        {
-            var file = await sources.OriginalAsync(await AccessAsync(http), id, http.RequestAborted);
-            if (file is null) return Results.NotFound();
-            http.Response.Headers.CacheControl = "private, no-store";
-            var inline = download != true && file.ContentType == "application/pdf";
-            if (inline) http.Response.Headers.ContentDisposition = $"inline; filename*=UTF-8''{Uri.EscapeDataString(file.FileName)}";
-            return inline ? Results.File(file.Content, file.ContentType) : Results.File(file.Content, file.ContentType, file.FileName);
-        }).WithName("DownloadDocument");
-
+            .Produces<AskStreamEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .Produces<ErrorResponse>(StatusCodes.Status400BadRequest).Produces<ErrorResponse>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<ErrorResponse>(StatusCodes.Status415UnsupportedMediaType).Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/sessions", ListSessionsAsync).WithName("ListSessions");
+        api.MapGet("/sessions/{id:guid}", GetSessionAsync).WithName("GetSession");
+        api.MapDelete("/sessions/{id:guid}", DeleteSessionAsync).WithName("DeleteSession");
+        api.MapPost("/messages/{id:guid}/feedback", RateAnswerAsync).WithName("RateAnswer");
+        api.MapGet("/sources/{chunkId:long}", GetSourceAsync).WithName("GetSource");
+        api.MapGet("/documents/{id:guid}/file", DownloadDocumentAsync).WithName("DownloadDocument")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "application/octet-stream");
         return app;
+    }
+
+    public static async Task<Results<Ok<SearchResponse>, JsonHttpResult<ErrorResponse>>> SearchAsync(Caller caller, string q, int? top,
+        [FromQuery(Name = "collection")] int[]? collections, HybridRetriever retriever, UserRateLimiter budget,
+        IStringLocalizer<SharedResource> L, HttpContext http, CancellationToken ct)
+    {
+        if (!budget.TryAsk(caller.Access)) return BudgetSpent(http, L);
+        var result = await retriever.SearchAsync(caller.Access, new SearchRequest(q, null, collections, Math.Clamp(top ?? 10, 1, 50)), ct);
+        return TypedResults.Ok(new SearchResponse(result.Answerable, result.Passages.Select(ToDto)));
+    }
+
+    public static async Task<Ok<List<SessionSummary>>> ListSessionsAsync(Caller caller, ChatHistory history, CancellationToken ct) =>
+        TypedResults.Ok(await history.ListAsync(caller.Access, ct));
+
+    public static async Task<Results<Ok<IEnumerable<SessionMessageDto>>, NotFound>> GetSessionAsync(Caller caller, Guid id, ChatHistory history,
+        CancellationToken ct) =>
+        await history.LoadAsync(caller.Access, id, ct) is { } messages
+            ? TypedResults.Ok(messages.Select(m => new SessionMessageDto(m.Id, m.Role, m.Content,
+                m.Role == "assistant" ? SafeHtml(m.Content, m.Citations) : null, m.Provider, m.Route, m.At, m.Hidden, ToDtos(m.Citations))))
+            : TypedResults.NotFound();
+
+    public static async Task<Results<NoContent, NotFound>> DeleteSessionAsync(Caller caller, Guid id, ChatHistory history, CancellationToken ct) =>
+        await history.DeleteAsync(caller.Access, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    public static async Task<Results<NoContent, NotFound, BadRequest<ErrorResponse>>> RateAnswerAsync(Caller caller, Guid id, FeedbackDto body,
+        ChatHistory history, CancellationToken ct) =>
+        body.Rating is not (1 or -1) ? TypedResults.BadRequest(new ErrorResponse("rating must be 1 (helpful) or -1 (not helpful)"))
+        : await history.RateAsync(caller.Access, id, body.Rating, body.Comment, ct) ? TypedResults.NoContent()
+        : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<SearchHitDto>, NotFound>> GetSourceAsync(Caller caller, long chunkId, SourceAccess sources, CancellationToken ct)
+    {
+        var passages = await sources.ReadablePassagesAsync(caller.Access, [chunkId], ct);
+        return passages.Count == 1 ? TypedResults.Ok(ToDto(passages[0])) : TypedResults.NotFound();
+    }
+
+    /// <summary>The original file; permission is re-checked on every request, and "not readable" looks exactly like "missing".</summary>
+    public static async Task<Results<FileContentHttpResult, NotFound>> DownloadDocumentAsync(Caller caller, Guid id, bool? download,
+        SourceAccess sources, HttpContext http, CancellationToken ct)
+    {
+        var file = await sources.OriginalAsync(caller.Access, id, ct);
+        if (file is null) return TypedResults.NotFound();
+        http.Response.Headers.CacheControl = "private, no-store";
+        var inline = download != true && file.ContentType == "application/pdf";
+        if (inline) http.Response.Headers.ContentDisposition = $"inline; filename*=UTF-8''{Uri.EscapeDataString(file.FileName)}";
+        return inline ? TypedResults.File(file.Content, file.ContentType) : TypedResults.File(file.Content, file.ContentType, file.FileName);
     }
 
     /// <summary>A question is a few sentences; the cap keeps one request from tying up memory and the model prompt.</summary>
     public const int MaxAskBodyBytes = 32 * 1024;
 
-    private static async Task<IResult> AskAsync(HttpContext http, AskService ask, UserRateLimiter budget, IStringLocalizer<SharedResource> L)
+    public static async Task<Results<EmptyHttpResult, JsonHttpResult<ErrorResponse>>> AskAsync(Caller caller, AskService ask, UserRateLimiter budget, IStringLocalizer<SharedResource> L,
+        HttpContext http, CancellationToken ct)
     {
         var (body, error) = await ReadJsonAsync<AskRequestDto>(http, MaxAskBodyBytes);
         if (error is not null) return error;
-        var user = await AccessAsync(http);
-        if (!budget.TryAsk(user)) return BudgetSpent(http, L);
+        if (!budget.TryAsk(caller.Access)) return BudgetSpent(http, L);
 
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
-        await foreach (var e in ask.AskAsync(user, new AskRequest(body!.Question, body.SessionId, body.Provider, body.CollectionIds), http.RequestAborted))
+        await foreach (var e in ask.AskAsync(caller.Access, new AskRequest(body!.Question, body.SessionId, body.Provider, body.CollectionIds), ct))
         {
-            var (name, payload) = e switch
-            {
-                // Text fields as before; the codes (Msg.<code> in strings.tsv) let a client word them in its own language.
-                AskStarted s => ("started", (object)new { s.SessionId, s.Provider, s.Route, s.Notice, NoticeCodes = Codes(s.Notices) }),
-                AskDelta d => ("delta", new { d.Text }),
-                AskCompleted c => ("completed", new
-                {
-                    c.SessionId, c.MessageId, c.Answer, Html = SafeHtml(c.Answer, c.Citations), c.Provider, c.Model, c.Route, c.Answered, c.Usage, c.Notice,
-                    NoticeCodes = Codes(c.Notices), AnswerCode = c.AnswerMessage?.Code,
-                    Citations = c.Citations.Select(x => new { x.Number, Source = ToDto(x.Passage) }),
-                }),
-                AskFailed f => ("failed", new { f.Message, f.Detail.Code }),
-                AskNotice n => ("notice", new { n.Notice, NoticeCodes = Codes(n.Notices) }),
-                _ => ("unknown", new { }),
-            };
-            await http.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(payload, Json)}\n\n", http.RequestAborted);
-            await http.Response.Body.FlushAsync(http.RequestAborted);
+            var payload = ToStreamEvent(e);
+            // Serialised as its own type: the event name goes on the SSE event line, not into the data.
+            await http.Response.WriteAsync($"event: {payload.EventName}\ndata: {JsonSerializer.Serialize(payload, payload.GetType(), Json)}\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
         }
-        return Results.Empty;
+        return TypedResults.Empty;
     }
 
+    public static AskStreamEvent ToStreamEvent(AskEvent e) => e switch
+    {
+        AskStarted s => new AskStartedEvent(s.SessionId, s.Provider, s.Route, s.Notice, Codes(s.Notices)),
+        AskDelta d => new AskDeltaEvent(d.Text),
+        AskCompleted c => new AskCompletedEvent(c.SessionId, c.MessageId, c.Answer, SafeHtml(c.Answer, c.Citations), c.Provider, c.Model,
+            c.Route, c.Answered, c.Usage, c.Notice, Codes(c.Notices), c.AnswerMessage?.Code, ToDtos(c.Citations)),
+        AskFailed f => new AskFailedEvent(f.Message, f.Detail.Code),
+        AskNotice n => new AskNoticeEvent(n.Notice, Codes(n.Notices)),
+        _ => throw new InvalidOperationException($"{e.GetType().Name} has no server-sent event"),
+    };
+
     private static string[] Codes(IReadOnlyList<Core.Text.PortalMessage> messages) => messages.Select(m => m.Code).ToArray();
+
+    private static IEnumerable<CitationDto> ToDtos(IEnumerable<AnswerCitation> citations) => citations.Select(c => new CitationDto(c.Number, ToDto(c.Passage)));
 
     /// <summary>
     /// The answer exactly as the chat page renders it (<see cref="AnswerMarkdown.ToSafeHtml"/>): no images, no links but
@@ -140,29 +140,28 @@ public static class PortalApi
         return AnswerMarkdown.ToSafeHtml(answer, n => byNumber.TryGetValue(n, out var chunkId) ? $"/api/sources/{chunkId}" : null);
     }
 
-    private static IResult BudgetSpent(HttpContext http, IStringLocalizer<SharedResource> L)
+    private static JsonHttpResult<ErrorResponse> BudgetSpent(HttpContext http, IStringLocalizer<SharedResource> L)
     {
         http.Response.Headers.RetryAfter = "60";
-        return Results.Json(new { error = L["RateLimited"].Value }, Json, statusCode: StatusCodes.Status429TooManyRequests);
+        return TypedResults.Json(new ErrorResponse(L["RateLimited"].Value), Json, statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>
     /// Reads a JSON body of at most <paramref name="maxBytes"/>: a declared or streamed larger body is a 413 with a JSON
     /// error (model binding would turn it into an empty 400 or a logged I/O error), bad JSON a 400.
     /// </summary>
-    private static async Task<(T? Body, IResult? Error)> ReadJsonAsync<T>(HttpContext http, int maxBytes) where T : class
+    private static async Task<(T? Body, JsonHttpResult<ErrorResponse>? Error)> ReadJsonAsync<T>(HttpContext http, int maxBytes) where T : class
     {
-        IResult TooLarge() => Results.Json(new { error = $"The request body is larger than {maxBytes / 1024} KB." }, Json,
-            statusCode: StatusCodes.Status413PayloadTooLarge);
+        JsonHttpResult<ErrorResponse> Error(int status, string message) => TypedResults.Json(new ErrorResponse(message), Json, statusCode: status);
+        JsonHttpResult<ErrorResponse> TooLarge() => Error(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {maxBytes / 1024} KB.");
 
         if (http.Request.ContentLength > maxBytes) return (null, TooLarge());
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
-        if (!http.Request.HasJsonContentType())
-            return (null, Results.Json(new { error = "Send the body as application/json." }, Json, statusCode: StatusCodes.Status415UnsupportedMediaType));
+        if (!http.Request.HasJsonContentType()) return (null, Error(StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json."));
         try
         {
             var body = await http.Request.ReadFromJsonAsync<T>(Json, http.RequestAborted);
-            return body is null ? (null, Results.BadRequest(new { error = "The request body is empty." })) : (body, null);
+            return body is null ? (null, Error(StatusCodes.Status400BadRequest, "The request body is empty.")) : (body, null);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -170,7 +169,7 @@ public static class PortalApi
         }
         catch (JsonException)
         {
-            return (null, Results.BadRequest(new { error = "The request body is not valid JSON." }));
+            return (null, Error(StatusCodes.Status400BadRequest, "The request body is not valid JSON."));
         }
     }
 }

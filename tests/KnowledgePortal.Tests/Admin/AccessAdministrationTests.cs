@@ -2,10 +2,12 @@ using System.Text.Json;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using KnowledgePortal.Tests.Infrastructure;
 
 namespace KnowledgePortal.Tests.Admin;
 
 /// <summary>Access administration against real PostgreSQL: grants, labels, restrictions and their audit trail.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class AccessAdministrationTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Tests.Infrastructure;
 
 namespace KnowledgePortal.Tests.Admin;
 
 /// <summary>"Who can see this?" and "Why can't I?": the pure rules, then the same questions against the database.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class AccessExplanationTests
 {
     private const int Staff = 1, Hr = 2, Engineering = 3;

@@ -12,6 +12,7 @@ namespace KnowledgePortal.Tests.Admin;
 /// A document persisting while its collection's grant is revoked or its label raised must end with the new rules:
 /// the persist is paused with its chunks inserted (transaction open) while the access change runs.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed class AclRaceTests
 {
     [Theory]

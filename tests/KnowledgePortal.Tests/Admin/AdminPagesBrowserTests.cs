@@ -4,6 +4,7 @@ using KnowledgePortal.Tests.Infrastructure;
 namespace KnowledgePortal.Tests.Admin;
 
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class AdminPagesBrowserTests(PortalFixture fixture)
 {
     [Fact]

@@ -1,9 +1,11 @@
 using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using KnowledgePortal.Tests.Infrastructure;
 
 namespace KnowledgePortal.Tests.Admin;
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class AuditAdministrationTests
 {
     [Theory]

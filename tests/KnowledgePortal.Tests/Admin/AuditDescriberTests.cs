@@ -1,10 +1,12 @@
 using System.Text.Json;
 using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Tests.Infrastructure;
 
 namespace KnowledgePortal.Tests.Admin;
 
 /// <summary>The audit page's names and readable details: pure mapping, and names loaded from a real database.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class AuditDescriberTests
 {
     private static readonly Guid Doc = Guid.Parse("01a23c4b-0000-7000-8000-000000000001");

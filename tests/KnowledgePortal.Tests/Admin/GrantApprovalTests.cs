@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace KnowledgePortal.Tests.Admin;
 
 /// <summary>Self-grants on Confidential collections wait for a manager of the collection; managers manage their collections' access.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed class GrantApprovalTests
 {
     private static async Task<(TestServices Services, int Hr, int Staff, int HrGroup, int Engineering)> WorldAsync(string purpose)

@@ -1,9 +1,11 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using KnowledgePortal.Tests.Infrastructure;
 
 namespace KnowledgePortal.Tests.Admin;
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class ProviderAdministrationTests
 {
     private const string PlainKey = "sk-test-7f3a9c1e5b2d4f6a8c0e";

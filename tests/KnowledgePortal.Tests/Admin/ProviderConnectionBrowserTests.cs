@@ -4,6 +4,7 @@ namespace KnowledgePortal.Tests.Admin;
 
 /// <summary>Providers page with the real portal: a local endpoint defaults to On premises; "Test connection" says what happened.</summary>
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class ProviderConnectionBrowserTests(PortalFixture fixture)
 {
     /// <summary>MudBlazor puts a field's test id on its input element.</summary>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 namespace KnowledgePortal.Tests.Admin;
 
 /// <summary>Providers page: "Test connection" against a real OpenAI-compatible server, and the On-premises default.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class ProviderConnectionTests
 {
     [Theory]

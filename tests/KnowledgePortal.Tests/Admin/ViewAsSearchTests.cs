@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace KnowledgePortal.Tests.Admin;
 
 /// <summary>"View as" tells an admin what ranks for another user, never the text of passages the admin may not read.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed class ViewAsSearchTests(DemoCorpusFixture fixture) : IClassFixture<DemoCorpusFixture>
 {
     private TestServices Services => fixture.Services;

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace KnowledgePortal.Tests.Browser;
 
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class AskBrowserTests(PortalFixture fixture)
 {
     internal static async Task<ILocator> AskAsync(IPage page, string question)

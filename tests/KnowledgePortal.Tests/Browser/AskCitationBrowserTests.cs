@@ -8,6 +8,7 @@ namespace KnowledgePortal.Tests.Browser;
 
 /// <summary>Ask page: inline citations, chip numbering, the source dialog, streaming, first run and examples (issue 12).</summary>
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public partial class AskCitationBrowserTests(PortalFixture fixture)
 {
     private const string Model = "Streaming test model";

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace KnowledgePortal.Tests.Browser;
 
 /// <summary>Core's own replies ("not covered") are shown in the reader's language, live and from history, whatever the question's.</summary>
+[Trait(TestTier.Name, TestTier.Browser)]
 [Collection("portal")]
 public class AskMessageLanguageBrowserTests(PortalFixture fixture)
 {

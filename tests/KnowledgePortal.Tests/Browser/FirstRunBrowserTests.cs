@@ -31,6 +31,7 @@ public sealed class FirstRunFixture : IAsyncLifetime
 }
 
 /// <summary>A first hour without rough edges: a clean log, a quiet console, a header that fits a phone, named controls.</summary>
+[Trait(TestTier.Name, TestTier.Browser)]
 public class FirstRunBrowserTests(FirstRunFixture fixture) : IClassFixture<FirstRunFixture>
 {
     /// <summary>The pages an admin reaches from the navigation.</summary>

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 namespace KnowledgePortal.Tests.Browser;
 
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class GrantRequestBrowserTests(PortalFixture fixture)
 {
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace KnowledgePortal.Tests.Browser;
 
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class SignInBrowserTests(PortalFixture fixture)
 {
     private async Task<IReadOnlyList<string>> VisibleCollectionsAsync(string user)

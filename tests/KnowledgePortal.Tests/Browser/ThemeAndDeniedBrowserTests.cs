@@ -5,6 +5,7 @@ namespace KnowledgePortal.Tests.Browser;
 
 /// <summary>Dark mode (system preference until the user chooses, remembered across reloads) and the access-denied page.</summary>
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class ThemeAndDeniedBrowserTests(PortalFixture fixture)
 {
     internal static readonly string ShotDir = Path.Combine(Path.GetTempPath(), "kp-shots");

@@ -8,6 +8,7 @@ using static KnowledgePortal.Tests.Answering.Integration.AnsweringTestKit;
 namespace KnowledgePortal.Tests.Cli;
 
 /// <summary>`./portal eval` and `./portal lab` run by the real binary against real PostgreSQL; their --json keys are a contract.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class PortalCliTests(AnsweringFixture fixture) : IClassFixture<AnsweringFixture>
 {
     /// <summary>A small question-answering set in the format of ../shared/eval (written here, not copied).</summary>

@@ -47,19 +47,7 @@ public sealed class ApiAskFixture : IAsyncLifetime
         (Playwright, Browser) = await Infrastructure.Browser.LaunchAsync();
     }
 
-    public async Task<HttpClient> SignInAsync(string user)
-    {
-        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-        var http = new HttpClient(handler) { BaseAddress = new Uri(Portal.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        var page = await http.GetStringAsync("/account/signin");
-        var token = Regex.Match(page, "<input[^>]*__RequestVerificationToken[^>]*value=\"([^\"]+)\"").Groups[1].Value;
-        var response = await http.PostAsync("/account/dev-signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["user"] = user, ["returnUrl"] = "/", ["__RequestVerificationToken"] = token,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return http;
-    }
+    public Task<HttpClient> SignInAsync(string user) => Portal.SignInAsync(user);
 
     public async Task DisposeAsync()
     {
@@ -71,6 +59,7 @@ public sealed class ApiAskFixture : IAsyncLifetime
     }
 }
 
+[Trait(TestTier.Name, TestTier.Browser)]
 public class ApiAskTests(ApiAskFixture fixture) : IClassFixture<ApiAskFixture>
 {
     private const string Question = "How many days a week can I work remotely?";

@@ -46,6 +46,7 @@ public sealed class TestCertificate : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class DataProtectionTests
 {
     private static HttpClient Client(PortalProcess portal) =>

@@ -8,6 +8,7 @@ namespace KnowledgePortal.Tests.Deployment;
 /// The real portal binary behind a TLS-terminating proxy: the test client plays the proxy (it connects from 127.0.0.1
 /// and sends X-Forwarded-Proto: https), so only the configured trust decides whether the request counts as https.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class ForwardedHeadersTests
 {
     /// <summary>Signs in as staff with every request "forwarded" as https; returns the Set-Cookie headers seen.</summary>

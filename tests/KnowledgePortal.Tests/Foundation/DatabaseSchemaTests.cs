@@ -6,6 +6,7 @@ using Pgvector;
 
 namespace KnowledgePortal.Tests.Foundation;
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class DatabaseSchemaTests
 {
     [Fact]

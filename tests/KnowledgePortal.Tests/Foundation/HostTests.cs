@@ -3,6 +3,7 @@ using KnowledgePortal.Tests.Infrastructure;
 
 namespace KnowledgePortal.Tests.Foundation;
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class HostTests
 {
     private static async Task<(int ExitCode, string Output)> RunPortalAsync(IDictionary<string, string> env, string? urls = null)
@@ -130,6 +131,7 @@ public class HostTests
 }
 
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class RunningPortalTests(PortalFixture fixture)
 {
     [Fact]

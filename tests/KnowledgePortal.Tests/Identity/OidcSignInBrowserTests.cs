@@ -88,6 +88,7 @@ public abstract class OidcPortalFixture : IAsyncLifetime
 
 public sealed class IdTokenClaimsPortal : OidcPortalFixture;
 
+[Trait(TestTier.Name, TestTier.Browser)]
 public sealed class OidcSignInBrowserTests(IdTokenClaimsPortal fixture) : IClassFixture<IdTokenClaimsPortal>
 {
     [Fact]
@@ -216,6 +217,7 @@ public sealed class UserInfoClaimsPortal : OidcPortalFixture
     protected override string ClaimsIn => "userinfo";
 }
 
+[Trait(TestTier.Name, TestTier.Browser)]
 public sealed class OidcUserInfoSignInBrowserTests(UserInfoClaimsPortal fixture) : IClassFixture<UserInfoClaimsPortal>
 {
     [Fact]
@@ -250,6 +252,7 @@ public sealed class RevalidatingPortal : OidcPortalFixture
     protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Authentication__RevalidateMinutes"] = "0.2" };
 }
 
+[Trait(TestTier.Name, TestTier.Browser)]
 public sealed class OidcRevalidationBrowserTests(RevalidatingPortal fixture) : IClassFixture<RevalidatingPortal>
 {
     [Fact]

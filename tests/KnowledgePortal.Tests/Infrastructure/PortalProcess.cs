@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace KnowledgePortal.Tests.Infrastructure;
 
@@ -75,6 +76,22 @@ public sealed class PortalProcess : IAsyncDisposable
         }
         await portal.DisposeAsync();
         throw new TimeoutException("The portal did not become ready within 120 s:\n" + portal.Log);
+    }
+
+    /// <summary>An HTTP client holding the sign-in cookie of a demo user (Development sign-in), as a script would use the API.</summary>
+    public async Task<HttpClient> SignInAsync(string user)
+    {
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        var http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        var page = await http.GetStringAsync("/account/signin");
+        var token = Regex.Match(page, "<input[^>]*__RequestVerificationToken[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await http.PostAsync("/account/dev-signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["user"] = user, ["returnUrl"] = "/", ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("error", response.Headers.Location!.ToString());
+        return http;
     }
 
     /// <summary>Runs one `./portal` subcommand with the real binary (Development, so demo users work with --as) and waits for it.</summary>

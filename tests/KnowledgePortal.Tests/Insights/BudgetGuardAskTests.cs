@@ -13,6 +13,7 @@ public sealed class BudgetAskFixture : IAsyncLifetime
 }
 
 /// <summary>Monthly caps enforced by AskService through BudgetGuard, with this month's spend written into usage_records.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class BudgetGuardAskTests(BudgetAskFixture fixture) : IClassFixture<BudgetAskFixture>
 {
     private TestServices Services => fixture.Services;

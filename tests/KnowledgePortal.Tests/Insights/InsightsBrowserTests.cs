@@ -3,6 +3,7 @@ using KnowledgePortal.Tests.Infrastructure;
 namespace KnowledgePortal.Tests.Insights;
 
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class InsightsBrowserTests(PortalFixture fixture)
 {
     [Fact]

@@ -95,6 +95,7 @@ public sealed class InsightsDataFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Services.DisposeAsync();
 }
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class InsightsQueriesTests(InsightsDataFixture data) : IClassFixture<InsightsDataFixture>
 {
     private static readonly InsightsFilter Period = new(InsightsDataFixture.Day1, InsightsDataFixture.Day2);

@@ -9,6 +9,7 @@ namespace KnowledgePortal.Tests.Insights;
 /// stamp a first token, "not covered" replies do not. Percentiles taken over different sets of rows once showed a
 /// first-token p50 above the total p50 (31 ms vs 30 ms).
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed class LatencyConsistencyTests : IAsyncLifetime
 {
     private static readonly DateOnly Day = new(2026, 4, 1);

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace KnowledgePortal.Tests.Lab;
 
 [Collection("portal")]
+[Trait(TestTier.Name, TestTier.Browser)]
 public class ModelLabBrowserTests(PortalFixture fixture)
 {
     private const string Model = "Lab browser model";

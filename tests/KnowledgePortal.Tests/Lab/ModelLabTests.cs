@@ -12,6 +12,7 @@ using static KnowledgePortal.Tests.Answering.Integration.AnsweringTestKit;
 namespace KnowledgePortal.Tests.Lab;
 
 /// <summary>The model lab against real PostgreSQL, the demo corpus and two OpenAI-compatible test servers.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class ModelLabTests(AnsweringFixture fixture) : IClassFixture<AnsweringFixture>, IAsyncLifetime
 {
     private const string Cloud = "Lab cloud model";

@@ -12,6 +12,7 @@ namespace KnowledgePortal.Tests.Leak;
 /// A cloud embedding service (the OpenAI-compatible test server, marked Cloud) must never receive the text of a
 /// Confidential chunk, nor a question that may be about one: HR policies are indexed for keyword search only.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed class EmbedderClearanceLeakTests
 {
     private static readonly string Run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();

@@ -18,6 +18,7 @@ namespace KnowledgePortal.Tests.Leak;
 /// downloads, chat history, the prompts a model received, the portal's log — may contain a marker the user may not
 /// read. The model is an echoing OpenAI-compatible server: whatever it is sent comes back in the answer.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed partial class LeakTests : IAsyncLifetime
 {
     private sealed record Canary(string Collection, string Group, string Marker);
@@ -150,20 +151,7 @@ public sealed partial class LeakTests : IAsyncLifetime
         "HR salary bands grade G5",
     ];
 
-    private async Task<HttpClient> SignInAsync(string user)
-    {
-        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-        var http = new HttpClient(handler) { BaseAddress = new Uri(_portal.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        var page = await http.GetStringAsync("/account/signin");
-        var token = AntiforgeryToken().Match(page).Groups[1].Value;
-        var response = await http.PostAsync("/account/dev-signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["user"] = user, ["returnUrl"] = "/", ["__RequestVerificationToken"] = token,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.DoesNotContain("error", response.Headers.Location!.ToString());
-        return http;
-    }
+    private Task<HttpClient> SignInAsync(string user) => _portal.SignInAsync(user);
 
     /// <summary>Everything a user can pull out of the portal over HTTP, as one string per surface.</summary>
     private async Task<List<(string Surface, string Body)>> HarvestAsync(string user, HttpClient http, IEnumerable<string> queries)
@@ -349,9 +337,6 @@ public sealed partial class LeakTests : IAsyncLifetime
         for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) n++;
         return n;
     }
-
-    [GeneratedRegex("<input[^>]*__RequestVerificationToken[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     [GeneratedRegex("\"messageId\":\"([0-9a-f-]{36})\"", RegexOptions.IgnoreCase)]
     private static partial Regex MessageId();

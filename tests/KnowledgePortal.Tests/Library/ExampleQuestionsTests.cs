@@ -50,6 +50,7 @@ public class ExampleQuestionsTests
 }
 
 /// <summary>Examples come through the search predicate: a person is never shown a question made from a document they cannot read.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class ExampleQuestionsAccessTests(DemoCorpusFixture fixture) : IClassFixture<DemoCorpusFixture>
 {
     [Fact]

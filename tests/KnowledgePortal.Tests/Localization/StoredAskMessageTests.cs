@@ -13,6 +13,7 @@ namespace KnowledgePortal.Tests.Localization;
 /// A reply Core words itself ("not covered") is stored with its code, so history shows it in the reader's language,
 /// whatever language the question was asked in. Real database, real resources, the Web's own localizer.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class StoredAskMessageTests : IAsyncLifetime
 {
     private TestServices _services = null!;

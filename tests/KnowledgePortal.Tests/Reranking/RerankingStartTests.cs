@@ -4,6 +4,7 @@ using KnowledgePortal.Tests.Infrastructure;
 namespace KnowledgePortal.Tests.Reranking;
 
 /// <summary>The real binary validates the Reranking section at start (the registration in AddPortalCore).</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed class RerankingStartTests
 {
     [Fact]

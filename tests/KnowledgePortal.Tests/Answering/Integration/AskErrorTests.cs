@@ -21,6 +21,7 @@ public class AskErrorFixture : AnsweringFixture
 /// A provider that fails before its first word: the answer quotes passages instead, marked as such, and the notice says
 /// which model and endpoint failed and what happened, in words (no stack trace, no exception names, no raw error body).
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class AskErrorTests(AskErrorFixture fixture) : IClassFixture<AskErrorFixture>, IAsyncLifetime
 {
     private const string Question = "How many days a week can I work remotely?";

@@ -7,6 +7,7 @@ using static KnowledgePortal.Tests.Answering.Integration.AnsweringTestKit;
 namespace KnowledgePortal.Tests.Answering.Integration;
 
 /// <summary>Sensitivity routing: Confidential HR passages never reach a cloud model cleared only for Internal.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class AskRoutingTests(AnsweringFixture fixture) : IClassFixture<AnsweringFixture>, IAsyncLifetime
 {
     private const string Question = "What is the bonus for grade G5?";

@@ -8,6 +8,7 @@ using static KnowledgePortal.Tests.Answering.Integration.AnsweringTestKit;
 namespace KnowledgePortal.Tests.Answering.Integration;
 
 /// <summary>Streaming, citation mapping and usage recording against a real OpenAI-compatible HTTP server.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class AskStreamingTests(AnsweringFixture fixture) : IClassFixture<AnsweringFixture>, IAsyncLifetime
 {
     private const string ModelAnswer = "You may work remotely up to 3 days a week [1]. See also [7].";

@@ -9,6 +9,7 @@ using static KnowledgePortal.Tests.Answering.Integration.AnsweringTestKit;
 namespace KnowledgePortal.Tests.Answering.Integration;
 
 /// <summary>Revoking a group's grant also revokes what chat history shows of answers built on that collection.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class ChatHistoryRevocationTests(AnsweringFixture fixture) : IClassFixture<AnsweringFixture>
 {
     private TestServices Services => fixture.Services;

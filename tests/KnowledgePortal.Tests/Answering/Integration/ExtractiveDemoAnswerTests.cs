@@ -14,6 +14,7 @@ public class ExtractiveDemoFixture : DemoCorpusFixture
 /// The built-in (no model) answers on the demo content, as staff read them on a fresh install: the first bullet is the
 /// sentence or table row that answers, and follow-ups carry the previous question's subject in both languages.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class ExtractiveDemoAnswerTests(ExtractiveDemoFixture fixture) : IClassFixture<ExtractiveDemoFixture>, IAsyncLifetime
 {
     private TestServices Services => fixture.Services;

@@ -12,6 +12,7 @@ namespace KnowledgePortal.Tests.Answering.Integration;
 /// A person who left HR asks a follow-up in an old HR conversation: the earlier HR answer must not go back to the
 /// model in the rewrite prompt or the answer prompt (captured at the OpenAI-compatible test server).
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public sealed class ModelHistoryRevocationTests(AnsweringFixture fixture) : IClassFixture<AnsweringFixture>, IAsyncLifetime
 {
     private TestServices Services => fixture.Services;

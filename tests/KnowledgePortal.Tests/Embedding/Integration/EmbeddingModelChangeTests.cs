@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Tests.Embedding.Integration;
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class EmbeddingModelChangeTests
 {
     [Fact]

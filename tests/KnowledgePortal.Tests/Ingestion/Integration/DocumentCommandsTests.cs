@@ -8,6 +8,7 @@ using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 
 /// <summary>Delete, cancel and retry, as a knowledge manager and as someone who may not manage the collection.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class DocumentCommandsTests : IAsyncLifetime
 {
     private TestServices _services = null!;

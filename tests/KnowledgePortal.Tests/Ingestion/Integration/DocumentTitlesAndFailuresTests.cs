@@ -16,6 +16,7 @@ using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 
 /// <summary>Titles from the document, managers' titles, failure codes on the document, and progress that follows the work.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class DocumentTitlesAndFailuresTests : IAsyncLifetime
 {
     private TestServices _services = null!;

@@ -5,6 +5,7 @@ using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
 
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 
+[Trait(TestTier.Name, TestTier.Db)]
 public class FileTimeoutTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 
 /// <summary>Encrypted, damaged, oversized and hostile files fail one by one with a reason; the good ones and the worker carry on.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class HostileFilesTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace KnowledgePortal.Tests.Ingestion.Integration;
 
 /// <summary>A decompression bomb, a late DTD and a file slower than the timeout each fail alone; the work really stops.</summary>
 [Collection(ResourceMeasuringCollection.Name)]
+[Trait(TestTier.Name, TestTier.Db)]
 public class IngestionBoundsTests
 {
     [Fact]

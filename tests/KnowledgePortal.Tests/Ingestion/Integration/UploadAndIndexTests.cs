@@ -8,6 +8,7 @@ using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 
 /// <summary>Upload → queue → worker → chunks in PostgreSQL, with real Office and PDF files and the built-in embedder.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class UploadAndIndexTests : IAsyncLifetime
 {
     private TestServices _services = null!;

@@ -15,6 +15,7 @@ using KnowledgePortal.Core.Ingestion.Embedding;
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 
 /// <summary>While a new version is half processed, the old version's chunks stay complete and searchable.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class VersionSwapTests : IAsyncLifetime
 {
     private TestServices _services = null!;

@@ -21,6 +21,7 @@ public class WorkerCrashCollection
 /// from the last saved step and finishes it without duplicating chunks.
 /// </summary>
 [Collection(WorkerCrashCollection.Name)]
+[Trait(TestTier.Name, TestTier.Db)]
 public class WorkerCrashTests(ITestOutputHelper output)
 {
     private const int Pages = 300;

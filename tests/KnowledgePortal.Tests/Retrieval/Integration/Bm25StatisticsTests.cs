@@ -13,6 +13,7 @@ namespace KnowledgePortal.Tests.Retrieval.Integration;
 /// Okapi BM25 computed in PostgreSQL against scores computed by hand, and the term statistics the triggers keep
 /// through ingestion, new versions and deletes, per collection.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class Bm25StatisticsTests : IAsyncLifetime
 {
     private TestServices _services = null!;

@@ -10,6 +10,7 @@ namespace KnowledgePortal.Tests.Retrieval.Integration;
 /// The glossary is read by <see cref="AskService"/>, which passes expansions to the retriever. Tests in a class run
 /// one at a time, so each test that adds the entry removes it again.
 /// </summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class GlossaryExpansionTests(DemoCorpusFixture fixture) : IClassFixture<DemoCorpusFixture>
 {
     private const string Question = "PTO";

@@ -7,6 +7,7 @@ using KnowledgePortal.Tests.Infrastructure;
 namespace KnowledgePortal.Tests.Retrieval.Integration;
 
 /// <summary>Hybrid ranking, access control and the relevance threshold over the ingested demo documents.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class HybridRetrieverTests(DemoCorpusFixture fixture) : IClassFixture<DemoCorpusFixture>
 {
     private TestServices Services => fixture.Services;

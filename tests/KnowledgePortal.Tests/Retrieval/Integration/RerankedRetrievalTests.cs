@@ -8,6 +8,7 @@ using KnowledgePortal.Tests.Reranking;
 namespace KnowledgePortal.Tests.Retrieval.Integration;
 
 /// <summary>The retriever with a reranker configured: an HTTP rerank server (TEI protocol) after fusion, over the demo corpus.</summary>
+[Trait(TestTier.Name, TestTier.Db)]
 public class RerankedRetrievalTests : IAsyncLifetime
 {
     private RerankTestServer _server = null!;

@@ -114,6 +114,7 @@ public sealed class SyntheticVectorsFixture : IAsyncLifetime
 /// itself, the index-forced tests run the retriever over connections with enable_sort = off (only the HNSW index returns
 /// rows in distance order, so every other plan pays the penalty) and EXPLAIN the same SQL there.
 /// </remarks>
+[Trait(TestTier.Name, TestTier.Db)]
 public class VectorRecallTests(SyntheticVectorsFixture fixture) : IClassFixture<SyntheticVectorsFixture>, IAsyncLifetime
 {
     private const int K = 10;
