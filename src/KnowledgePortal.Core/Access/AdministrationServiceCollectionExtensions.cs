@@ -6,13 +6,12 @@ namespace KnowledgePortal.Core.Access;
 public static class AdministrationServiceCollectionExtensions
 {
     /// <summary>
-    /// Access administration, "view as", and the daily audit retention job with its validated "Audit" options (run
+    /// Access administration and the daily audit retention job with its validated "Audit" options (run
     /// only where <paramref name="runAuditRetention"/>). Part of <see cref="Hosting.PortalCoreServices.AddPortalCore"/>.
     /// </summary>
     internal static IServiceCollection AddPortalAdministration(this IServiceCollection services, bool runAuditRetention)
     {
         services.AddSingleton<AccessAdministration>();
-        services.AddSingleton<ViewAsSearch>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AuditRetentionJob>();
         if (runAuditRetention) services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionJob>());

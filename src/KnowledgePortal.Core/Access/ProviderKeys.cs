@@ -9,8 +9,8 @@ namespace KnowledgePortal.Core.Access;
 /// </summary>
 public static class ProviderKeys
 {
-    /// <summary>The same purpose <see cref="Answering.ProviderCatalog"/> unprotects with.</summary>
-    public const string Purpose = Answering.ProviderCatalog.KeyProtectionPurpose;
+    /// <summary>The Data Protection purpose keys are protected with here and unprotected with by the model client.</summary>
+    public const string Purpose = "KnowledgePortal.ProviderKeys";
 
     /// <summary>
     /// A profile may name only settings under these prefixes as its API key: otherwise an admin could name the database

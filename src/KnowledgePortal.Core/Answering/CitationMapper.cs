@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using KnowledgePortal.Core.Domain;
 
 namespace KnowledgePortal.Core.Answering;
 

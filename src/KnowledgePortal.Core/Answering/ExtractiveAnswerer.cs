@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion.Chunking;
 
 namespace KnowledgePortal.Core.Answering;

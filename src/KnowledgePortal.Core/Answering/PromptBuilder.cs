@@ -1,5 +1,7 @@
 using System.Text;
+using KnowledgePortal.Core.Domain;
 using Microsoft.Extensions.AI;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace KnowledgePortal.Core.Answering;
 

@@ -67,8 +67,6 @@ public sealed class ProviderCatalog(
     IDataProtectionProvider dataProtection,
     IOptions<AnsweringOptions> options)
 {
-    public const string KeyProtectionPurpose = "KnowledgePortal.ProviderKeys";
-
     public async Task<List<ProviderProfile>> EnabledAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -155,7 +153,7 @@ public sealed class ProviderCatalog(
     public string? ResolveApiKey(ProviderProfile p)
     {
         if (!string.IsNullOrEmpty(p.ProtectedApiKey))
-            return dataProtection.CreateProtector(KeyProtectionPurpose).Unprotect(p.ProtectedApiKey);
+            return dataProtection.CreateProtector(ProviderKeys.Purpose).Unprotect(p.ProtectedApiKey);
         return Access.ProviderKeys.FromSetting(configuration, p.ApiKeySetting);
     }
 

@@ -148,7 +148,7 @@ public class Chunk
     public string? EmbeddingModel { get; set; }
     public int? EmbeddingDimension { get; set; }
     /// <summary>
-    /// Set in SQL by <c>portal_search_vector(context, text)</c> from <see cref="Retrieval.SearchText.ToIndexText"/>
+    /// Set in SQL by <c>portal_search_vector(context, text)</c> from <see cref="Text.SearchText.ToIndexText"/>
     /// (CJK as bigrams, English stemmed by the <c>portal</c> text search configuration, the context as weight A).
     /// </summary>
     public NpgsqlTypes.NpgsqlTsVector? SearchVector { get; set; }

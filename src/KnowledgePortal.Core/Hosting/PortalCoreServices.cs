@@ -118,6 +118,7 @@ public static class PortalCoreServices
         services.AddValidatedOptions<RetrievalOptions>(RetrievalOptions.Section);
         services.AddMemoryCache();
         services.AddSingleton<HybridRetriever>();
+        services.AddSingleton<ViewAsSearch>();
         services.AddPortalReranking(configuration);
         services.AddSingleton<SourceAccess>();
         services.AddSingleton<DocumentLibrary>();

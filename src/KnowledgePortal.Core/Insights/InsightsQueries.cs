@@ -1,6 +1,7 @@
 using System.Data.Common;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,7 +29,7 @@ public sealed partial class InsightsQueries(IDbContextFactory<PortalDbContext> d
     /// Model-lab calls are in the ledger (they cost money, so they count in cost and budgets) but are not staff
     /// questions: question counts, the answered share and latency leave them out.
     /// </summary>
-    private const string NotLab = "u.route <> '" + Lab.ModelLab.LedgerRoute + "'";
+    private const string NotLab = "u.route <> '" + UsageRoutes.Lab + "'";
 
     /// <summary>The question an assistant message answered: the user message just before it in its session.</summary>
     private static readonly string RedactedLiteral = "'" + QuestionPrivacy.Redacted.Replace("'", "''") + "'";

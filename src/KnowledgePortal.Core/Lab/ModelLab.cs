@@ -29,7 +29,6 @@ public sealed class ModelLab(
     IOptions<AnsweringOptions> options,
     ILogger<ModelLab> logger)
 {
-    public const string LedgerRoute = "lab";
     public const int MaxProviders = 6;
     public const string HiddenAnswer = "Hidden: this answer was built from passages you cannot read.";
 
@@ -204,7 +203,7 @@ public sealed class ModelLab(
             {
                 UserId = admin.UserId, GroupIds = admin.GroupIds,
                 CollectionIds = retrieved.Where(p => sent.Contains(p.ChunkId)).Select(p => p.CollectionId).Distinct().ToArray(),
-                Provider = profile.Name, Model = profile.Model ?? profile.Kind.ToString(), Route = LedgerRoute,
+                Provider = profile.Name, Model = profile.Model ?? profile.Kind.ToString(), Route = UsageRoutes.Lab,
                 InputTokens = result.InputTokens, OutputTokens = result.OutputTokens, TokensEstimated = result.TokensEstimated, Cost = result.Cost,
                 FirstTokenMs = Whole(result.FirstTokenMs), TotalMs = Whole(result.TotalMs) ?? 0, AnsweredFromSources = result.Answered,
             });

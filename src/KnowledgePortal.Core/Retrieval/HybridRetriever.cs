@@ -4,6 +4,7 @@ using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Embedding;
+using KnowledgePortal.Core.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
+using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Auth;
 using KnowledgePortal.Web.Components.Shared;

@@ -1,6 +1,7 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Tests.Infrastructure;
 using KnowledgePortal.Tests.Retrieval.Integration;
 using Microsoft.EntityFrameworkCore;

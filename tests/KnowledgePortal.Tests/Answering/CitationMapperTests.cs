@@ -1,4 +1,5 @@
 using KnowledgePortal.Core.Answering;
+using KnowledgePortal.Core.Domain;
 
 namespace KnowledgePortal.Tests.Answering;
 

@@ -1,3 +1,4 @@
+using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Web.Components.Shared;
 

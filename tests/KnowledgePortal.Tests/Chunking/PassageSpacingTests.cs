@@ -41,7 +41,7 @@ public class PassageSpacingTests
     {
         var passage = Chunks.Value["welcome-guide.pdf"].First(c => c.Text.Contains("We are glad", StringComparison.Ordinal)).Text;
 
-        var lexemes = KnowledgePortal.Core.Retrieval.SearchText.ToIndexText(passage).Split(' ');
+        var lexemes = KnowledgePortal.Core.Text.SearchText.ToIndexText(passage).Split(' ');
 
         Assert.Contains("we", lexemes);
         Assert.Contains("glad", lexemes);

@@ -1,4 +1,5 @@
 using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Extraction;
 

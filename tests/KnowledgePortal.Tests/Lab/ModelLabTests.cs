@@ -99,7 +99,7 @@ public class ModelLabTests(AnsweringFixture fixture) : IClassFixture<AnsweringFi
 
         // Paid calls are in the ledger (route "lab"), but are not staff questions.
         await using var db = Services.Db.CreateContext();
-        var ledger = await db.UsageRecords.Where(u => u.Route == ModelLab.LedgerRoute && u.UserId == admin.UserId && u.Provider == Cloud).ToListAsync();
+        var ledger = await db.UsageRecords.Where(u => u.Route == UsageRoutes.Lab && u.UserId == admin.UserId && u.Provider == Cloud).ToListAsync();
         Assert.Contains(ledger, u => u.Cost == cloud.Cost && u.InputTokens == cloud.InputTokens);
         var after = await Services.Get<InsightsQueries>().AnswerShareAsync(Today());
         Assert.Equal(before.Total, after.Total);

@@ -1,3 +1,5 @@
+using KnowledgePortal.Core.Domain;
+
 namespace KnowledgePortal.Core.Ingestion.Chunking;
 
 /// <summary>Chunk size policy (bind from configuration).</summary>

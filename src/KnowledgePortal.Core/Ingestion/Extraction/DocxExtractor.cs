@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
+using KnowledgePortal.Core.Domain;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 

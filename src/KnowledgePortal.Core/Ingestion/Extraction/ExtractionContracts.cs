@@ -1,3 +1,4 @@
+using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Text;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;

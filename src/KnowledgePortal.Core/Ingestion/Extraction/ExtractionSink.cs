@@ -1,3 +1,5 @@
+using KnowledgePortal.Core.Domain;
+
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 
 /// <summary>

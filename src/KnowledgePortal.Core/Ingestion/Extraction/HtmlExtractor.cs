@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using KnowledgePortal.Core.Domain;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 

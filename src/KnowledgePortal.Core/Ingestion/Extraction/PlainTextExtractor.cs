@@ -1,4 +1,5 @@
 using System.Text;
+using KnowledgePortal.Core.Domain;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 

@@ -3,6 +3,7 @@ using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using KnowledgePortal.Core.Domain;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 

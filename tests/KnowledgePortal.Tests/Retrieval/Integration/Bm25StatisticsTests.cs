@@ -67,7 +67,7 @@ public class Bm25StatisticsTests : IAsyncLifetime
                 _services.Get<KnowledgePortal.Core.Ingestion.Embedding.EmbeddingModelInfo>(), KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance.InProcess,
                 Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { KeywordPostingsBudget = budget }));
         await using var conn = await _services.Get<NpgsqlDataSource>().OpenConnectionAsync();
-        return await retriever.KeywordCandidatesAsync(conn, groups, null, KnowledgePortal.Core.Retrieval.SearchText.ToQueryText(query)!, n, CancellationToken.None);
+        return await retriever.KeywordCandidatesAsync(conn, groups, null, KnowledgePortal.Core.Text.SearchText.ToQueryText(query)!, n, CancellationToken.None);
     }
 
     [Fact]

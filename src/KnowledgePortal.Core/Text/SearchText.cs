@@ -1,7 +1,7 @@
 using System.Text;
 using KnowledgePortal.Core.Text;
 
-namespace KnowledgePortal.Core.Retrieval;
+namespace KnowledgePortal.Core.Text;
 
 /// <summary>
 /// Prepares text for PostgreSQL full-text search with the <c>simple</c> configuration, which does not segment

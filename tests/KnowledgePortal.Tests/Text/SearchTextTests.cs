@@ -1,4 +1,4 @@
-namespace KnowledgePortal.Tests.SearchText;
+namespace KnowledgePortal.Tests.Text;
 
 // Inside this namespace the simple name "SearchText" would bind to the namespace itself; the using below is declared
 // inside the namespace so the Core type wins.

@@ -1,4 +1,4 @@
-namespace KnowledgePortal.Core.Ingestion;
+namespace KnowledgePortal.Core.Domain;
 
 /// <summary>Where a passage comes from inside its document; rendered in citations.</summary>
 /// <param name="Paragraph">Number of the paragraph (1-based, Word files): the locator of last resort, shown only when

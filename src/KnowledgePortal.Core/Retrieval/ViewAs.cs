@@ -1,6 +1,7 @@
+using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Retrieval;
 
-namespace KnowledgePortal.Core.Access;
+namespace KnowledgePortal.Core.Retrieval;
 
 /// <param name="Locator">Where in the document the passage is, e.g. "p. 3" or "Sheet1!A1:C9".</param>
 /// <param name="Snippet">The passage text, or null when the admin may not read it themselves (title and locator only).</param>

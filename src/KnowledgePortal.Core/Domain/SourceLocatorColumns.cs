@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace KnowledgePortal.Core.Ingestion;
+namespace KnowledgePortal.Core.Domain;
 
 /// <summary>
 /// The one mapping between a <see cref="SourceLocator"/> and the chunk columns that hold it: every SQL read of a

@@ -1,7 +1,7 @@
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 
-namespace KnowledgePortal.Core.Answering;
+namespace KnowledgePortal.Core.Domain;
 
 /// <summary>
 /// One chunk returned by retrieval, with everything the answering path needs to prompt, cite and route it.
