@@ -1,5 +1,4 @@
 using KnowledgePortal.Core.Audit;
-using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 

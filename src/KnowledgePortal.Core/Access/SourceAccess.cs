@@ -1,7 +1,5 @@
-using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

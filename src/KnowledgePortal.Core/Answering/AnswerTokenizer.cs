@@ -1,7 +1,7 @@
 using System.Globalization;
-using KnowledgePortal.Core.Text;
 using System.Text;
 using System.Text.RegularExpressions;
+using KnowledgePortal.Core.Text;
 
 namespace KnowledgePortal.Core.Answering;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using KnowledgePortal.Core.Domain;
 
 namespace KnowledgePortal.Core.Answering;
 

@@ -1,6 +1,3 @@
-using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
-
 namespace KnowledgePortal.Core.Domain;
 
 /// <summary>

@@ -3,7 +3,6 @@ using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Core.Hosting;

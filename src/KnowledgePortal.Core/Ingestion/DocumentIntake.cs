@@ -3,8 +3,8 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
-using Microsoft.EntityFrameworkCore;
 using KnowledgePortal.Core.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Core.Ingestion;

@@ -7,7 +7,6 @@ using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Ingestion.Extraction;
-using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Core.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;

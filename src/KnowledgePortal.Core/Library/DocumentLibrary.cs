@@ -2,8 +2,8 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
-using Microsoft.EntityFrameworkCore;
 using KnowledgePortal.Core.Text;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace KnowledgePortal.Core.Library;

@@ -1,16 +1,13 @@
 using System.Diagnostics;
 using KnowledgePortal.Core.Access;
-using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Embedding;
+using KnowledgePortal.Core.Retrieval.Reranking;
 using KnowledgePortal.Core.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using Pgvector;
-using KnowledgePortal.Core.Retrieval.Reranking;
 
 namespace KnowledgePortal.Core.Retrieval;
 

@@ -1,5 +1,4 @@
 using KnowledgePortal.Core.Access;
-using KnowledgePortal.Core.Retrieval;
 
 namespace KnowledgePortal.Core.Retrieval;
 

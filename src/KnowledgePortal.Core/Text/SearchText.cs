@@ -1,5 +1,4 @@
 using System.Text;
-using KnowledgePortal.Core.Text;
 
 namespace KnowledgePortal.Core.Text;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -7,9 +7,9 @@ using KnowledgePortal.Web.Auth;
 using KnowledgePortal.Web.Components.Shared;
 using KnowledgePortal.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KnowledgePortal.Web.Api;
 
@@ -49,9 +49,9 @@ public static class PortalApi
 
     public static async Task<Results<Ok<SearchResponse>, JsonHttpResult<ErrorResponse>>> SearchAsync(Caller caller, string q, int? top,
         [FromQuery(Name = "collection")] int[]? collections, HybridRetriever retriever, UserRateLimiter budget,
-        IStringLocalizer<SharedResource> L, HttpContext http, CancellationToken ct)
+        IStringLocalizer<SharedResource> strings, HttpContext http, CancellationToken ct)
     {
-        if (!budget.TryAsk(caller.Access)) return BudgetSpent(http, L);
+        if (!budget.TryAsk(caller.Access)) return BudgetSpent(http, strings);
         var result = await retriever.SearchAsync(caller.Access, new SearchRequest(q, null, collections, Math.Clamp(top ?? 10, 1, 50)), ct);
         return TypedResults.Ok(new SearchResponse(result.Answerable, result.Passages.Select(ToDto)));
     }
@@ -96,12 +96,12 @@ public static class PortalApi
     /// <summary>A question is a few sentences; the cap keeps one request from tying up memory and the model prompt.</summary>
     public const int MaxAskBodyBytes = 32 * 1024;
 
-    public static async Task<Results<EmptyHttpResult, JsonHttpResult<ErrorResponse>>> AskAsync(Caller caller, AskService ask, UserRateLimiter budget, IStringLocalizer<SharedResource> L,
+    public static async Task<Results<EmptyHttpResult, JsonHttpResult<ErrorResponse>>> AskAsync(Caller caller, AskService ask, UserRateLimiter budget, IStringLocalizer<SharedResource> strings,
         HttpContext http, CancellationToken ct)
     {
         var (body, error) = await ReadJsonAsync<AskRequestDto>(http, MaxAskBodyBytes);
         if (error is not null) return error;
-        if (!budget.TryAsk(caller.Access)) return BudgetSpent(http, L);
+        if (!budget.TryAsk(caller.Access)) return BudgetSpent(http, strings);
 
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
@@ -141,10 +141,10 @@ public static class PortalApi
         return AnswerMarkdown.ToSafeHtml(answer, n => byNumber.TryGetValue(n, out var chunkId) ? $"/api/sources/{chunkId}" : null);
     }
 
-    private static JsonHttpResult<ErrorResponse> BudgetSpent(HttpContext http, IStringLocalizer<SharedResource> L)
+    private static JsonHttpResult<ErrorResponse> BudgetSpent(HttpContext http, IStringLocalizer<SharedResource> strings)
     {
         http.Response.Headers.RetryAfter = "60";
-        return TypedResults.Json(new ErrorResponse(L["RateLimited"].Value), Json, statusCode: StatusCodes.Status429TooManyRequests);
+        return TypedResults.Json(new ErrorResponse(strings["RateLimited"].Value), Json, statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using KnowledgePortal.Core.Demo;
-using KnowledgePortal.Web.Hosting;
+using KnowledgePortal.Core.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -9,7 +8,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Tokens;
-using KnowledgePortal.Core.Hosting;
 
 namespace KnowledgePortal.Web.Auth;
 

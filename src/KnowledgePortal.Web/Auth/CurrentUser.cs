@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using KnowledgePortal.Core.Access;
-using KnowledgePortal.Web.Hosting;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 

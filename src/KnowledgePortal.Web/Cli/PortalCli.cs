@@ -4,17 +4,11 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Hosting;
-using KnowledgePortal.Core.Demo;
-using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
-using KnowledgePortal.Core.Insights;
-using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Api;
-using KnowledgePortal.Web.Hosting;
+using KnowledgePortal.Web.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using KnowledgePortal.Web.Auth;
 
 namespace KnowledgePortal.Web.Cli;
 

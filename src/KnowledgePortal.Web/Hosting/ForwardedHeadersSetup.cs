@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using KnowledgePortal.Core.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
-using KnowledgePortal.Core.Hosting;
 
 namespace KnowledgePortal.Web.Hosting;
 

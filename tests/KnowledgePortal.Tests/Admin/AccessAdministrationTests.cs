@@ -1,8 +1,8 @@
 using System.Text.Json;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
-using Microsoft.EntityFrameworkCore;
 using KnowledgePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Tests.Admin;
 

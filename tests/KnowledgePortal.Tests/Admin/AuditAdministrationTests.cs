@@ -1,7 +1,7 @@
 using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Domain;
-using Microsoft.EntityFrameworkCore;
 using KnowledgePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Tests.Admin;
 

@@ -2,7 +2,6 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Tests.Admin;

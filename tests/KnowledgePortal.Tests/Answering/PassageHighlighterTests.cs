@@ -1,5 +1,4 @@
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Web.Components.Shared;
 
 namespace KnowledgePortal.Tests.Answering;

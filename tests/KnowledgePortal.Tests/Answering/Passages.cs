@@ -1,6 +1,4 @@
-using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 
 namespace KnowledgePortal.Tests.Answering;
 

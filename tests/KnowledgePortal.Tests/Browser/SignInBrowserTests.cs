@@ -1,5 +1,4 @@
 using KnowledgePortal.Tests.Infrastructure;
-using Microsoft.Playwright;
 
 namespace KnowledgePortal.Tests.Browser;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Extraction;
 

@@ -1,6 +1,5 @@
 using KnowledgePortal.Core.Ingestion.Embedding;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 
 namespace KnowledgePortal.Tests.Embedding;
 

@@ -2,7 +2,6 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using KnowledgePortal.Core.Demo;
-using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Extraction;
 using static KnowledgePortal.Tests.Extraction.ExtractionTestSupport;

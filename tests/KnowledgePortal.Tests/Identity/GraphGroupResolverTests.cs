@@ -3,8 +3,6 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Web.Auth;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace KnowledgePortal.Tests.Identity;
 

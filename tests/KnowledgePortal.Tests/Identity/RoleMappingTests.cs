@@ -2,7 +2,6 @@ using System.Security.Claims;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Web.Auth;
-using KnowledgePortal.Web.Hosting;
 
 namespace KnowledgePortal.Tests.Identity;
 

@@ -1,12 +1,6 @@
 using KnowledgePortal.Core.Access;
-using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
-using KnowledgePortal.Core.Insights;
-using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Core.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace KnowledgePortal.Tests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Lab;
 
 namespace KnowledgePortal.Tests.Lab;

@@ -1,8 +1,6 @@
-using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Retrieval.Reranking;
 using KnowledgePortal.Tests.Answering;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

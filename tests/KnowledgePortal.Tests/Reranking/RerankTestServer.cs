@@ -1,13 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using KnowledgePortal.Core.Retrieval.Reranking;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KnowledgePortal.Tests.Reranking;
 

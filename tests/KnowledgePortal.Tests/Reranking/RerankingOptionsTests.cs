@@ -1,8 +1,5 @@
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Retrieval.Reranking;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Tests.Reranking;

@@ -2,7 +2,6 @@ namespace KnowledgePortal.Tests.Retrieval;
 
 // Inside this namespace the simple name "SearchText" would bind to the namespace itself; the using below is declared
 // inside the namespace so the Core type wins.
-using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Core.Text;
 
 public class SearchTextTests

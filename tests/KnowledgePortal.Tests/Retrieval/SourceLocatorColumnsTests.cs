@@ -1,6 +1,5 @@
 using System.Data;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 
 namespace KnowledgePortal.Tests.Retrieval;
 

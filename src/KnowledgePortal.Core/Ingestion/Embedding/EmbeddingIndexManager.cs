@@ -1,7 +1,6 @@
 using KnowledgePortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgvector;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

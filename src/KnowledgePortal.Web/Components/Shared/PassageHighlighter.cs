@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Chunking;
 
 namespace KnowledgePortal.Web.Components.Shared;

@@ -1,7 +1,6 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Demo;
-using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static KnowledgePortal.Tests.Answering.Integration.AnsweringTestKit;

@@ -8,7 +8,6 @@ using KnowledgePortal.Core.Library;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;

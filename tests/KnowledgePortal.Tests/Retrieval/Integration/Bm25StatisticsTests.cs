@@ -1,5 +1,4 @@
 using System.Text;
-using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Retrieval;

@@ -1,5 +1,5 @@
-using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

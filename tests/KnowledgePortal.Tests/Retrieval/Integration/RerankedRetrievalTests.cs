@@ -1,4 +1,3 @@
-using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Core.Retrieval.Reranking;

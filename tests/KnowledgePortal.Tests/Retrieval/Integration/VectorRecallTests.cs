@@ -1,7 +1,7 @@
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
-using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
@@ -9,7 +9,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
-using KnowledgePortal.Core.Ingestion.Embedding;
 
 namespace KnowledgePortal.Tests.Retrieval.Integration;
 
