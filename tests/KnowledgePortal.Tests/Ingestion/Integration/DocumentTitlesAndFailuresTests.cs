@@ -156,10 +156,7 @@ public class DocumentTitlesAndFailuresTests : IAsyncLifetime
         var library = _services.Get<DocumentLibrary>();
         async Task<double> Progress() => (await library.DocumentsAsync(km, handbook)).Single(d => d.Id == id).Progress;
         var recorder = new ProgressRecorder(_services.Get<IEmbeddingGenerator<string, Embedding<float>>>(), Progress);
-        var pipeline = new IngestionPipeline(_services.Get<IDbContextFactory<PortalDbContext>>(), recorder,
-            _services.Get<EmbeddingModelInfo>(), _services.Get<EmbeddingClearance>(), _services.Get<ITokenCounter>(),
-            _services.Get<IOptions<IngestionOptions>>(), NullLogger<IngestionPipeline>.Instance);
-
+        var pipeline = _services.PipelineWith(recorder);
         Assert.Equal(0, await Progress());
         await pipeline.RunAsync(jobId, () => Task.CompletedTask, CancellationToken.None);
 
