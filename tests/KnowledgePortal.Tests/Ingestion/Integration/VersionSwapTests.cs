@@ -1,16 +1,11 @@
-using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
-using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
-using KnowledgePortal.Core.Ingestion.Embedding;
 
 namespace KnowledgePortal.Tests.Ingestion.Integration;
 
