@@ -182,8 +182,8 @@ public class IngestionJob
     public Guid DocumentId { get; set; }
     public Guid DocumentVersionId { get; set; }
     public JobStatus Status { get; set; } = JobStatus.Queued;
-    /// <summary>Last step completed: none, extract, chunk, embed, persist.</summary>
-    public string CompletedStep { get; set; } = "none";
+    /// <summary>Name of the last step completed (<see cref="Ingestion.IngestionSteps"/>), or none.</summary>
+    public string CompletedStep { get; set; } = Ingestion.IngestionSteps.None;
     public int Attempts { get; set; }
     public string? Error { get; set; }
     public string? LockedBy { get; set; }

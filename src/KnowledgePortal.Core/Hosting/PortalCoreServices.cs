@@ -7,6 +7,7 @@ using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Chunking;
 using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Ingestion.Extraction;
+using KnowledgePortal.Core.Ingestion.Steps;
 using KnowledgePortal.Core.Insights;
 using KnowledgePortal.Core.Lab;
 using KnowledgePortal.Core.Library;
@@ -78,6 +79,11 @@ public static class PortalCoreServices
         services.AddPortalEmbedding();
         services.AddSingleton<DocumentIntake>();
         services.AddSingleton<DocumentCommands>();
+        // The steps of ingestion in the order they run; completed_step names the last one a job finished.
+        services.AddSingleton<IIngestionStep, ExtractStep>();
+        services.AddSingleton<IIngestionStep, ChunkStep>();
+        services.AddSingleton<IIngestionStep, EmbedStep>();
+        services.AddSingleton<IIngestionStep, PersistStep>();
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<IngestionWorker>();
         services.AddSingleton<AclReconciler>();

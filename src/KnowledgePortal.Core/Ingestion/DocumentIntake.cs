@@ -3,6 +3,7 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Audit;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Core.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -51,7 +52,7 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
 
         var stored = new StoredFile { Sha256 = sha, SizeBytes = content.LongLength, Content = content };
         db.StoredFiles.Add(stored);
-        var contentType = ContentTypes.FromFileName(fileName);
+        var contentType = DocumentFormats.ContentTypeOf(fileName);
         var isNew = document is null;
         if (document is null)
         {
@@ -105,23 +106,4 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
         ("size", (bytes / 1024.0 / 1024.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)), ("limit", limitMegabytes));
 
     private static IntakeResult Reject(string fileName, PortalMessage message) => new(IntakeOutcome.Rejected, fileName, null, null, message);
-}
-
-public static class ContentTypes
-{
-    public static string FromFileName(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
-    {
-        ".pdf" => "application/pdf",
-        ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docm" => "application/vnd.ms-word.document.macroEnabled.12",
-        ".xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".xlsm" => "application/vnd.ms-excel.sheet.macroEnabled.12",
-        ".pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ".pptm" => "application/vnd.ms-powerpoint.presentation.macroEnabled.12",
-        ".txt" => "text/plain",
-        ".md" => "text/markdown",
-        ".csv" => "text/csv",
-        ".html" or ".htm" => "text/html",
-        _ => "application/octet-stream",
-    };
 }

@@ -32,6 +32,22 @@ public static class IngestionMessages
     public static PortalMessage StrictWorkbook() => PortalMessage.Create(Prefix + "StrictWorkbook",
         "This workbook is saved as \"Strict Open XML\", which could not be read; save it as a normal Excel Workbook (.xlsx) and upload it again.");
 
+    /// <summary>The list every "not a supported format" message ends with (argument "formats": extensions read the same in every language).</summary>
+    public const string FormatsArgument = "formats";
+
+    private const string SupportedFormats = " Supported formats: {formats}.";
+
+    public static PortalMessage NotText(string extension) => PortalMessage.Create(Prefix + "NotText",
+        "This {ext} file does not contain readable text (it may be binary data)." + SupportedFormats,
+        ("ext", extension), (FormatsArgument, DocumentFormats.SupportedList));
+
+    public static PortalMessage UnknownType() => PortalMessage.Create(Prefix + "UnknownType",
+        "The type of this file could not be recognised." + SupportedFormats, (FormatsArgument, DocumentFormats.SupportedList));
+
+    public static PortalMessage TypeMismatch(string extension) => PortalMessage.Create(Prefix + "TypeMismatch",
+        "The content of this file does not match a supported format (its name ends in {ext})." + SupportedFormats,
+        ("ext", extension), (FormatsArgument, DocumentFormats.SupportedList));
+
     public static PortalMessage Timeout(int seconds) => PortalMessage.Create(Prefix + "TimeoutAfter",
         "Reading this file took longer than {seconds} s (Ingestion:FileTimeoutSeconds) and was stopped.", ("seconds", seconds));
 

@@ -21,10 +21,10 @@ public static class IngestionProgress
         if (status == JobStatus.Succeeded) return 100;
         return completedStep switch
         {
-            "extract" => ExtractShare,
-            "chunk" => ExtractShare + ChunkShare + EmbedShare * (chunksTotal <= 0 ? 0 : Math.Clamp((double)chunksEmbedded / chunksTotal, 0, 1)),
-            "embed" => ExtractShare + ChunkShare + EmbedShare,
-            "persist" => 100,
+            IngestionSteps.Extract => ExtractShare,
+            IngestionSteps.Chunk => ExtractShare + ChunkShare + EmbedShare * (chunksTotal <= 0 ? 0 : Math.Clamp((double)chunksEmbedded / chunksTotal, 0, 1)),
+            IngestionSteps.Embed => ExtractShare + ChunkShare + EmbedShare,
+            IngestionSteps.Persist => 100,
             _ => 0,
         };
     }

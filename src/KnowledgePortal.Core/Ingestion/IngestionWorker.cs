@@ -73,9 +73,11 @@ public sealed class IngestionWorker(
         }
         catch (Exception ex)
         {
-            if (job.Attempts < o.MaxAttempts)
+            // The pipeline fails a file it cannot read itself; what arrives here is transient.
+            var failure = IngestionFailure.Of(ex);
+            if (failure.Kind == IngestionFailureKind.Transient && job.Attempts < o.MaxAttempts)
             {
-                logger.LogWarning("Ingestion job {JobId} attempt {Attempt} failed with {Error}; retrying", job.Id, job.Attempts, ex.GetType().Name);
+                logger.LogWarning("Ingestion job {JobId} attempt {Attempt} failed with {Error}; retrying", job.Id, job.Attempts, failure.ErrorName);
                 var backoff = TimeSpan.FromSeconds(Math.Pow(2, job.Attempts));
                 await using var db = await dbFactory.CreateDbContextAsync(ct);
                 await db.IngestionJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
@@ -85,19 +87,12 @@ public sealed class IngestionWorker(
             }
             else
             {
-                logger.LogError("Ingestion job {JobId} failed after {Attempts} attempts: {Error}", job.Id, job.Attempts, ex.GetType().Name);
-                await pipeline.FailAsync(job.Id, DescribeTransient(ex), ct);
+                logger.LogError("Ingestion job {JobId} failed after {Attempts} attempts: {Error}", job.Id, job.Attempts, failure.ErrorName);
+                await pipeline.FailAsync(job.Id, failure.Reason, ct);
             }
         }
         return true;
     }
-
-    private static Text.PortalMessage DescribeTransient(Exception ex) => ex switch
-    {
-        HttpRequestException => IngestionMessages.EmbeddingUnreachable(),
-        NpgsqlException => IngestionMessages.DatabaseUnavailable(),
-        _ => IngestionMessages.InternalError(ex.GetType().Name),
-    };
 
     private sealed record Claimed(Guid Id, int Attempts);
 

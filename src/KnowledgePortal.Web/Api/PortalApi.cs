@@ -2,6 +2,7 @@ using System.Text.Json;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Auth;
 using KnowledgePortal.Web.Components.Shared;
@@ -88,7 +89,7 @@ public static class PortalApi
         var file = await sources.OriginalAsync(caller.Access, id, ct);
         if (file is null) return TypedResults.NotFound();
         http.Response.Headers.CacheControl = "private, no-store";
-        var inline = download != true && file.ContentType == "application/pdf";
+        var inline = download != true && file.ContentType == DocumentFormats.Pdf.ContentType;
         if (inline) http.Response.Headers.ContentDisposition = $"inline; filename*=UTF-8''{Uri.EscapeDataString(file.FileName)}";
         return inline ? TypedResults.File(file.Content, file.ContentType) : TypedResults.File(file.Content, file.ContentType, file.FileName);
     }

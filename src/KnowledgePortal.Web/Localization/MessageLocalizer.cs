@@ -1,4 +1,6 @@
 using System.Globalization;
+using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Core.Text;
 using Microsoft.Extensions.Localization;
 
@@ -20,6 +22,12 @@ public static class MessageLocalizer
         if (message is null) return "";
         if (message.Code.Length == 0 || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en") return message.Text;
         var template = localizer[KeyOf(message.Code)];
-        return template.ResourceNotFound ? message.Text : PortalMessage.Fill(template.Value, message.Args);
+        return template.ResourceNotFound ? message.Text : PortalMessage.Fill(template.Value, WithSupportedFormats(template.Value, message.Args));
     }
+
+    /// <summary>Reasons stored before the supported formats became an argument (or coded by kind, without arguments) name today's.</summary>
+    private static IReadOnlyDictionary<string, string> WithSupportedFormats(string template, IReadOnlyDictionary<string, string> args) =>
+        args.ContainsKey(IngestionMessages.FormatsArgument) || !template.Contains("{" + IngestionMessages.FormatsArgument + "}")
+            ? args
+            : new Dictionary<string, string>(args) { [IngestionMessages.FormatsArgument] = DocumentFormats.SupportedList };
 }

@@ -3,6 +3,7 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Ingestion.Steps;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,8 +35,8 @@ public sealed class AclRaceTests
 
         var inserted = new TaskCompletionSource();
         var release = new TaskCompletionSource();
-        var pipeline = services.Get<IngestionPipeline>();
-        pipeline.PauseAfterChunksInsertedForTests = async () => { inserted.TrySetResult(); await release.Task; };
+        var persist = services.Services.GetServices<IIngestionStep>().OfType<PersistStep>().Single();
+        persist.PauseAfterChunksInsertedForTests = async () => { inserted.TrySetResult(); await release.Task; };
         await services.Get<DocumentIntake>().UploadAsync(await services.SystemAsync(), handbook, "race.txt",
             Encoding.UTF8.GetBytes("Race note.\n\nA note indexed while its access changes."));
         var drain = Task.Run(() => services.DrainQueueAsync());
@@ -49,7 +50,7 @@ public sealed class AclRaceTests
         release.SetResult();
         await drain;
         Assert.True((await changeTask).Succeeded);
-        pipeline.PauseAfterChunksInsertedForTests = null;
+        persist.PauseAfterChunksInsertedForTests = null;
 
         await using var check = services.Db.CreateContext();
         var chunks = await check.Chunks.Where(c => c.CollectionId == handbook).ToListAsync();

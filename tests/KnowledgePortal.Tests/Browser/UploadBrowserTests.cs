@@ -1,4 +1,5 @@
 using KnowledgePortal.Core.Demo;
+using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Tests.Infrastructure;
 using KnowledgePortal.Tests.Ingestion.Integration;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +28,9 @@ public class UploadBrowserTests(PortalFixture fixture)
         }).ToArray();
         // The file input only reports files once the collection's documents have rendered and Blazor has wired it up.
         await page.Locator("[data-testid=documents-table] tbody tr").First.WaitForAsync();
-        await page.Locator("[data-testid=dropzone] input[type=file]").SetInputFilesAsync(files);
+        var input = page.Locator("[data-testid=dropzone] input[type=file]");
+        Assert.Equal(DocumentFormats.AcceptList, await input.GetAttributeAsync("accept"));
+        await input.SetInputFilesAsync(files);
 
         foreach (var f in files)
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace KnowledgePortal.Core.Ingestion.Embedding;
 
 /// <summary>Where embeddings come from.</summary>
@@ -49,7 +51,8 @@ public sealed class EmbeddingOptions
     /// <summary>Pooling, query/passage prefixes and limits of the ONNX model (section <c>Embedding:Onnx</c>).</summary>
     public OnnxEmbeddingGeneratorOptions Onnx { get; set; } = new();
 
-    /// <summary>Texts per embedding request.</summary>
+    /// <summary>Texts per embedding request, when indexing and when re-embedding (2048 is the OpenAI API's limit).</summary>
+    [Range(1, 2048)]
     public int BatchSize { get; set; } = 64;
 
     /// <summary>Retries of transient HTTP failures (429, 5xx, timeouts) per request.</summary>

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Core.Ingestion.Embedding;
 
 /// <summary>Runs the background re-embedding after a model change (in processes that run the ingestion worker).</summary>
-public sealed class ReembedWorker(EmbeddingIndexManager manager, ILogger<ReembedWorker> logger) : BackgroundService
+public sealed class ReembedWorker(EmbeddingIndexManager manager, IOptions<EmbeddingOptions> options, ILogger<ReembedWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -13,7 +14,7 @@ public sealed class ReembedWorker(EmbeddingIndexManager manager, ILogger<Reembed
         {
             try
             {
-                var n = await manager.ReembedBatchAsync(64, stoppingToken);
+                var n = await manager.ReembedBatchAsync(options.Value.BatchSize, stoppingToken);
                 total += n;
                 if (n == 0)
                 {

@@ -4,8 +4,8 @@ namespace KnowledgePortal.Core.Ingestion.Extraction;
 
 /// <summary>
 /// Entry point of the extraction layer: sniffs the content (never trusting the extension), applies the safety limits
-/// and dispatches to the format extractor. Callers only ever see <see cref="ExtractionException"/> (with a message that
-/// can be shown to the uploader) or <see cref="OperationCanceledException"/>.
+/// and hands the file to its format's reader (<see cref="DocumentFormats"/>). Callers only ever see
+/// <see cref="ExtractionException"/> (with a message that can be shown to the uploader) or <see cref="OperationCanceledException"/>.
 /// </summary>
 public static class DocumentExtractor
 {
@@ -64,21 +64,10 @@ public static class DocumentExtractor
         var sniff = FileSniffer.Sniff(content, fileName);
         var sink = new ExtractionSink(limits, ct);
         if (sniff.Encoding is "shift_jis") sink.Warn("text decoded as Shift_JIS");
+        if (sniff.Format is { } format) return format.Read(new SniffedFile(format, content, fileName, sniff.Text ?? string.Empty), sink);
 
         switch (sniff.Type)
         {
-            case FileSniffer.Docx or FileSniffer.Docm or FileSniffer.Xlsx or FileSniffer.Xlsm or FileSniffer.Pptx or FileSniffer.Pptm:
-                return ExtractOoxml(content, sniff.Type, sink);
-            case FileSniffer.Pdf:
-                return PdfExtractor.Extract(content, FileSniffer.Pdf, sink);
-            case FileSniffer.Txt:
-                return PlainTextExtractor.ExtractText(sniff.Text ?? string.Empty, FileSniffer.Txt, sink);
-            case FileSniffer.Md:
-                return PlainTextExtractor.ExtractMarkdown(sniff.Text ?? string.Empty, FileSniffer.Md, sink);
-            case FileSniffer.Csv:
-                return CsvExtractor.Extract(sniff.Text ?? string.Empty, fileName, FileSniffer.Csv, sink);
-            case FileSniffer.Html:
-                return HtmlExtractor.Extract(sniff.Text ?? string.Empty, FileSniffer.Html, sink);
             case FileSniffer.OleEncrypted:
                 throw new ExtractionException(ExtractionFailure.Encrypted, EncryptedOfficeMessage);
             case FileSniffer.Ole:
@@ -92,24 +81,19 @@ public static class DocumentExtractor
         }
     }
 
-    private static ExtractionResult ExtractOoxml(byte[] content, string type, ExtractionSink sink)
+    /// <summary>How every Office Open XML format is read: the macro policy, then the zip guard, then the format's reader.</summary>
+    internal static ExtractionResult ReadOoxml(SniffedFile file, ExtractionSink sink, Func<byte[], string, ExtractionSink, ExtractionResult> read)
     {
-        var macroEnabled = type is FileSniffer.Docm or FileSniffer.Xlsm or FileSniffer.Pptm;
-        if (macroEnabled && sink.Limits.Macros == MacroPolicy.Refuse)
+        if (file.Format.MacroEnabled && sink.Limits.Macros == MacroPolicy.Refuse)
             throw new ExtractionException(ExtractionFailure.MacroRefused, MacroRefusedMessage);
 
-        ZipGuard.Inspect(content, sink.Limits, sink.CancellationToken);
-        if (macroEnabled) sink.Warn(MacrosIgnoredWarning);
-
-        return type switch
-        {
-            FileSniffer.Docx or FileSniffer.Docm => DocxExtractor.Extract(content, type, sink),
-            FileSniffer.Xlsx or FileSniffer.Xlsm => ExtractWorkbook(content, type, sink),
-            _ => PptxExtractor.Extract(content, type, sink),
-        };
+        ZipGuard.Inspect(file.Content, sink.Limits, sink.CancellationToken);
+        if (file.Format.MacroEnabled) sink.Warn(MacrosIgnoredWarning);
+        return read(file.Content, file.Format.Name, sink);
     }
 
-    private static ExtractionResult ExtractWorkbook(byte[] content, string type, ExtractionSink sink)
+    /// <summary>A workbook that fails to read is reported as Strict Open XML when it is one (a common cause).</summary>
+    internal static ExtractionResult ReadWorkbook(byte[] content, string type, ExtractionSink sink)
     {
         try
         {
@@ -144,14 +128,8 @@ public static class DocumentExtractor
     private static Text.PortalMessage UnsupportedMessage(string fileName)
     {
         var ext = Path.GetExtension(fileName).ToLowerInvariant();
-        const string supported = "Supported formats: .docx, .xlsx, .pptx (and macro-enabled variants), .pdf, .txt, .md, .csv, .html.";
-        if (FileSniffer.TextFamilyFromExtension(fileName) is not null)
-            return Text.PortalMessage.Create(IngestionMessages.Prefix + "NotText",
-                "This {ext} file does not contain readable text (it may be binary data). " + supported, ("ext", ext));
-        return string.IsNullOrEmpty(ext)
-            ? Text.PortalMessage.Create(IngestionMessages.Prefix + "UnknownType", "The type of this file could not be recognised. " + supported)
-            : Text.PortalMessage.Create(IngestionMessages.Prefix + "TypeMismatch",
-                "The content of this file does not match a supported format (its name ends in {ext}). " + supported, ("ext", ext));
+        if (FileSniffer.TextFormatOf(fileName) is not null) return IngestionMessages.NotText(ext);
+        return string.IsNullOrEmpty(ext) ? IngestionMessages.UnknownType() : IngestionMessages.TypeMismatch(ext);
     }
 
     private static string Megabytes(long bytes) =>

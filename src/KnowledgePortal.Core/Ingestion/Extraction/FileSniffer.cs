@@ -4,11 +4,12 @@ using System.Xml;
 
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 
-/// <summary>Identifies a file by its content (magic bytes, zip structure), using the extension only for plain-text families.</summary>
+/// <summary>
+/// Identifies a file by its content (magic bytes, zip structure), using the extension only for plain-text families:
+/// a <see cref="FileFormat"/> by the signatures in <see cref="DocumentFormats"/>, or one of the files refused by type below.
+/// </summary>
 public static class FileSniffer
 {
-    public const string Docx = "docx", Docm = "docm", Xlsx = "xlsx", Xlsm = "xlsm", Pptx = "pptx", Pptm = "pptm";
-    public const string Pdf = "pdf", Txt = "txt", Md = "md", Html = "html", Csv = "csv";
     /// <summary>A zip archive that is not a (readable) Office Open XML package.</summary>
     public const string Zip = "zip";
     /// <summary>Office Open XML encrypted with a password (an OLE2 container holding "EncryptedPackage").</summary>
@@ -24,24 +25,28 @@ public static class FileSniffer
     private static readonly byte[] EncryptedPackageUtf16 = Encoding.Unicode.GetBytes("EncryptedPackage");
 
     /// <summary>
-    /// Returns the detected type: "docx", "docm", "xlsx", "xlsm", "pptx", "pptm", "pdf", "txt", "md", "html", "csv",
-    /// "zip" (other or unreadable zip), "ole-encrypted" (password-protected Office file), "ole" (legacy binary Office)
-    /// or "unknown".
+    /// Returns the detected type: a <see cref="FileFormat.Name"/> ("docx", "pdf", "csv", …), "zip" (other or
+    /// unreadable zip), "ole-encrypted" (password-protected Office file), "ole" (legacy binary Office) or "unknown".
     /// </summary>
     public static string Detect(byte[] content, string fileName) => Sniff(content, fileName).Type;
 
-    internal readonly record struct SniffResult(string Type, string? Text = null, string? Encoding = null);
+    /// <param name="Format">The recognised format; null for the types refused by type (zip, ole, unknown).</param>
+    internal readonly record struct SniffResult(string Type, FileFormat? Format = null, string? Text = null, string? Encoding = null)
+    {
+        public SniffResult(FileFormat format, string? text = null, string? encoding = null) : this(format.Name, format, text, encoding) { }
+    }
 
     internal static SniffResult Sniff(byte[] content, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(content);
         var span = content.AsSpan();
-        if (IsZip(span)) return new(DetectZip(content));
+        if (IsZip(span)) return DetectZip(content) is { } package ? new(package) : new(Zip);
         if (span.StartsWith(OleHeader))
             return new(span.IndexOf(EncryptedPackageUtf16) >= 0 ? OleEncrypted : Ole);
-        if (IsPdf(span)) return new(Pdf);
+        foreach (var format in DocumentFormats.All)
+            if (format.Signature is FormatSignature.Magic magic && magic.Matches(span)) return new(format);
 
-        var family = TextFamilyFromExtension(fileName);
+        var family = TextFormatOf(fileName);
         if (family is null) return new(Unknown);
         var text = TextDecoding.TryDecode(content, out var encodingName);
         return text is null ? new(Unknown) : new(family, text, encodingName);
@@ -52,20 +57,12 @@ public static class FileSniffer
     /// <summary>The PDF header may be preceded by junk; readers accept it within the first kilobyte.</summary>
     internal static bool IsPdf(ReadOnlySpan<byte> content) => content[..Math.Min(content.Length, 1024)].IndexOf(PdfHeader) >= 0;
 
-    internal static string? TextFamilyFromExtension(string? fileName)
-    {
-        var ext = Path.GetExtension(fileName ?? string.Empty).ToLowerInvariant();
-        return ext switch
-        {
-            ".txt" or ".text" => Txt,
-            ".md" or ".markdown" => Md,
-            ".html" or ".htm" => Html,
-            ".csv" => Csv,
-            _ => null,
-        };
-    }
+    /// <summary>The text format the name's extension belongs to: text is recognised by its name, having no magic bytes.</summary>
+    internal static FileFormat? TextFormatOf(string? fileName) =>
+        DocumentFormats.ByExtension(fileName) is { Signature: FormatSignature.TextFile } format ? format : null;
 
-    private static string DetectZip(byte[] content)
+    /// <summary>The Office Open XML format of a zip, or null for any other (or unreadable) zip.</summary>
+    private static FileFormat? DetectZip(byte[] content)
     {
         try
         {
@@ -87,15 +84,12 @@ public static class FileSniffer
 
             // No usable [Content_Types].xml: fall back on well-known part names.
             var macro = names.Any(n => n.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase));
-            if (names.Contains("word/document.xml")) return macro ? Docm : Docx;
-            if (names.Contains("xl/workbook.xml")) return macro ? Xlsm : Xlsx;
-            if (names.Contains("ppt/presentation.xml")) return macro ? Pptm : Pptx;
-            return Zip;
+            return PackageFormat(p => p.MacroEnabled == macro && names.Contains(p.MainPart));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or XmlException or NotSupportedException
                                       or ArgumentException or UnauthorizedAccessException)
         {
-            return Zip;
+            return null;
         }
     }
 
@@ -113,8 +107,8 @@ public static class FileSniffer
         return TextDecoding.TryDecode(buffer.AsSpan(0, read).ToArray(), out _) ?? string.Empty;
     }
 
-    /// <summary>Maps the main part's content type in [Content_Types].xml to a type.</summary>
-    internal static string? FromContentTypes(string xml)
+    /// <summary>Maps the main part's content type in [Content_Types].xml to a format.</summary>
+    internal static FileFormat? FromContentTypes(string xml)
     {
         var types = new List<string>();
         try
@@ -147,21 +141,12 @@ public static class FileSniffer
         return null;
     }
 
-    private static string? MapMainContentType(string t)
-    {
-        // Macro-enabled types first: they are the more specific match.
-        if (t.Contains("application/vnd.ms-word.document.macroenabled.main+xml")
-            || t.Contains("application/vnd.ms-word.template.macroenabledtemplate.main+xml")) return Docm;
-        if (t.Contains("application/vnd.ms-excel.sheet.macroenabled.main+xml")
-            || t.Contains("application/vnd.ms-excel.template.macroenabled.main+xml")
-            || t.Contains("application/vnd.ms-excel.addin.macroenabled.main+xml")) return Xlsm;
-        if (t.Contains("application/vnd.ms-powerpoint.presentation.macroenabled.main+xml")
-            || t.Contains("application/vnd.ms-powerpoint.slideshow.macroenabled.main+xml")
-            || t.Contains("application/vnd.ms-powerpoint.template.macroenabled.main+xml")) return Pptm;
-        if (t.Contains("wordprocessingml.document.main+xml") || t.Contains("wordprocessingml.template.main+xml")) return Docx;
-        if (t.Contains("spreadsheetml.sheet.main+xml") || t.Contains("spreadsheetml.template.main+xml")) return Xlsx;
-        if (t.Contains("presentationml.presentation.main+xml") || t.Contains("presentationml.slideshow.main+xml")
-            || t.Contains("presentationml.template.main+xml")) return Pptx;
-        return null;
-    }
+    /// <summary>Macro-enabled types first: they are the more specific match.</summary>
+    private static FileFormat? MapMainContentType(string t) =>
+        PackageFormat(p => p.MacroEnabled && p.MainContentTypes.Any(t.Contains))
+        ?? PackageFormat(p => !p.MacroEnabled && p.MainContentTypes.Any(t.Contains));
+
+    /// <summary>The first Office format, in registry order, whose package signature matches.</summary>
+    private static FileFormat? PackageFormat(Func<FormatSignature.Package, bool> matches) =>
+        DocumentFormats.All.FirstOrDefault(f => f.Signature is FormatSignature.Package p && matches(p));
 }

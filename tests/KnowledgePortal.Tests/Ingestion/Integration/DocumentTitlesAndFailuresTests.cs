@@ -1,15 +1,10 @@
-using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
-using KnowledgePortal.Core.Ingestion.Chunking;
-using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Library;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
 
 namespace KnowledgePortal.Tests.Ingestion.Integration;
@@ -155,10 +150,7 @@ public class DocumentTitlesAndFailuresTests : IAsyncLifetime
         var library = _services.Get<DocumentLibrary>();
         async Task<double> Progress() => (await library.DocumentsAsync(km, handbook)).Single(d => d.Id == id).Progress;
         var recorder = new ProgressRecorder(_services.Get<IEmbeddingGenerator<string, Embedding<float>>>(), Progress);
-        var pipeline = new IngestionPipeline(_services.Get<IDbContextFactory<PortalDbContext>>(), recorder,
-            _services.Get<EmbeddingModelInfo>(), _services.Get<EmbeddingClearance>(), _services.Get<ITokenCounter>(),
-            _services.Get<IOptions<IngestionOptions>>(), NullLogger<IngestionPipeline>.Instance);
-
+        var pipeline = _services.PipelineWith(recorder);
         Assert.Equal(0, await Progress());
         await pipeline.RunAsync(jobId, () => Task.CompletedTask, CancellationToken.None);
 

@@ -1,11 +1,17 @@
 using System.IO.Compression;
 using System.Text;
 using KnowledgePortal.Core.Access;
+using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Ingestion.Embedding;
+using KnowledgePortal.Core.Ingestion.Steps;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
@@ -23,6 +29,22 @@ internal static class IngestionTestKit
 
     /// <summary>A generated demo document (docx / xlsx / pptx / pdf) by file name.</summary>
     public static byte[] DemoBytes(string fileName) => DemoFiles.Value.Single(f => f.FileName == fileName).Content.ToArray();
+
+    /// <summary>The portal's registered steps, in order, with <paramref name="replace"/> applied to each (a step returned as is stays).</summary>
+    public static IngestionPipeline PipelineWith(this TestServices services, Func<IIngestionStep, IIngestionStep> replace) =>
+        new(services.Get<IDbContextFactory<PortalDbContext>>(), services.Services.GetServices<IIngestionStep>().Select(replace).ToList(),
+            NullLogger<IngestionPipeline>.Instance);
+
+    /// <summary>The portal's pipeline with an embed step that uses <paramref name="embedder"/> (one that records or holds its calls).</summary>
+    public static IngestionPipeline PipelineWith(this TestServices services, IEmbeddingGenerator<string, Embedding<float>> embedder) =>
+        services.PipelineWith(step => step is EmbedStep
+            ? new EmbedStep(services.Get<IDbContextFactory<PortalDbContext>>(), embedder, services.Get<EmbeddingModelInfo>(),
+                services.Get<EmbeddingClearance>(), services.Get<IOptions<EmbeddingOptions>>(), NullLogger<EmbedStep>.Instance)
+            : step);
+
+    /// <summary>A worker over <paramref name="pipeline"/> and the test database.</summary>
+    public static IngestionWorker WorkerWith(this TestServices services, IngestionPipeline pipeline) =>
+        new(services.Get<IDbContextFactory<PortalDbContext>>(), pipeline, services.Get<IOptions<IngestionOptions>>(), NullLogger<IngestionWorker>.Instance);
 
     public static async Task<IntakeResult> UploadAsync(this TestServices services, UserAccess actor, int collectionId, string fileName, byte[] content) =>
         await services.Get<DocumentIntake>().UploadAsync(actor, collectionId, fileName, content);

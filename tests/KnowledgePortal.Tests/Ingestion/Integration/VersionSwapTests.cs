@@ -1,15 +1,10 @@
-using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
-using KnowledgePortal.Core.Ingestion.Chunking;
-using KnowledgePortal.Core.Ingestion.Embedding;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using static KnowledgePortal.Tests.Ingestion.Integration.IngestionTestKit;
 
 namespace KnowledgePortal.Tests.Ingestion.Integration;
@@ -40,12 +35,7 @@ public class VersionSwapTests : IAsyncLifetime
 
         // A worker whose embedder holds the first batch until released: the job sits after its chunk step.
         var gate = new GatedEmbedder(_services.Get<IEmbeddingGenerator<string, Embedding<float>>>());
-        var worker = new IngestionWorker(
-            _services.Get<IDbContextFactory<PortalDbContext>>(),
-            new IngestionPipeline(_services.Get<IDbContextFactory<PortalDbContext>>(), gate, _services.Get<EmbeddingModelInfo>(), _services.Get<KnowledgePortal.Core.Ingestion.Embedding.EmbeddingClearance>(),
-                _services.Get<ITokenCounter>(), _services.Get<IOptions<IngestionOptions>>(), NullLogger<IngestionPipeline>.Instance),
-            _services.Get<IOptions<IngestionOptions>>(),
-            NullLogger<IngestionWorker>.Instance);
+        var worker = _services.WorkerWith(_services.PipelineWith(gate));
         var run = Task.Run(() => worker.ProcessNextAsync("gated-worker", CancellationToken.None));
         await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(120));
 

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using KnowledgePortal.Core.Data;
+using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion.Extraction;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePortal.Core.Ingestion.Steps;
+
+/// <summary>Reads the stored original into text blocks; keeps them in the job (<see cref="IngestionJob.ExtractedJson"/>) with pages, title and warnings.</summary>
+internal sealed class ExtractStep(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IOptions<IngestionOptions> options,
+    ExtractionHost? extractionHost = null) : IIngestionStep
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Name => IngestionSteps.Extract;
+
+    /// <summary>What this step left in <paramref name="job"/> for the steps after it.</summary>
+    internal static ExtractionResult Output(IngestionJob job) => JsonSerializer.Deserialize<ExtractionResult>(job.ExtractedJson!, Json)!;
+
+    public async Task<IngestionStepResult> RunAsync(IngestionJobContext job, CancellationToken ct)
+    {
+        var o = options.Value;
+        await job.ShowStatusAsync(DocumentStatus.Extracting, ct);
+        DocumentVersion version;
+        byte[] content;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            version = await db.DocumentVersions.AsNoTracking().SingleAsync(v => v.Id == job.Job.DocumentVersionId, ct);
+            content = await db.StoredFiles.Where(f => f.Id == version.StoredFileId).Select(f => f.Content).SingleAsync(ct);
+        }
+
+        // PdfPig and the OpenXml SDK cannot be interrupted: they run in a child process that is killed on timeout.
+        // Text formats (own code, observes the token) and the in-process fallback run on a thread abandoned on timeout.
+        var seconds = TimeSpan.FromSeconds(o.FileTimeoutSeconds);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(seconds);
+        var limits = o.ToLimits();
+        ExtractionResult result;
+        try
+        {
+            result = o.IsolateExtraction && extractionHost is not null && IsolatedExtraction.IsWorthIsolating(content)
+                ? await IsolatedExtraction.RunAsync(extractionHost, content, version.FileName, limits, seconds, ct)
+                : await Task.Run(() => DocumentExtractor.Extract(content, version.FileName, limits, timeout.Token), timeout.Token)
+                    .WaitAsync(seconds, ct);
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw IngestionFailure.Fatal(IngestionMessages.Timeout(o.FileTimeoutSeconds), ex);
+        }
+
+        job.Job.ExtractedJson = JsonSerializer.Serialize(result, Json);
+        job.Job.Pages = result.PageCount;
+        job.Job.Title = DocumentTitles.Choose(result.Title, result.Blocks, version.FileName);
+        job.Job.Warnings = result.Warnings.Count == 0 ? null : string.Join("\n", result.Warnings.Take(50));
+        return IngestionStepResult.Completed;
+    }
+}
