@@ -1,5 +1,4 @@
 using System.Globalization;
-using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Lab;
 using MudBlazor;
 
