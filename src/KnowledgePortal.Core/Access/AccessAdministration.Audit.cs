@@ -1,4 +1,5 @@
 using KnowledgePortal.Core.Audit;
+using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Core.Access;
@@ -20,6 +21,13 @@ public sealed partial class AccessAdministration
         var items = await query.Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
         var readable = (await QuestionPrivacy.ReadableCollectionsAsync(db, actor.GroupIds, ct)).ToHashSet();
         return new AuditPage(items.Select(e => QuestionPrivacy.ForViewer(e, readable)).ToList(), total);
+    }
+
+    /// <summary>The names the audit page shows for the ids in a page of events (<see cref="AuditNames"/>).</summary>
+    public async Task<AuditNames> AuditNamesAsync(UserAccess actor, IReadOnlyCollection<AuditEvent> events, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        return await AuditNames.LoadAsync(dbFactory, events, ct);
     }
 
     /// <summary>The action names present in the audit trail, for a filter list.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace KnowledgePortal.Core.Access;
 
@@ -17,13 +18,15 @@ public static class QuestionPrivacy
     /// <summary>True in SQL when the viewer (@groups) can read every collection in <paramref name="column"/>; null fails closed.</summary>
     public static string VisibleSql(string column) => $"""
         ({column} is not null and not exists (
-            select 1 from unnest({column}) asker(collection_id)
-            where not exists (select 1 from collection_access ca where ca.collection_id = asker.collection_id and ca.group_id = any(@groups))))
+            select 1 from unnest({column}) c(id) where not {SourceAccess.CollectionReadableSql}))
         """;
 
+    /// <summary>The collections the viewer can read (<see cref="SourceAccess.CollectionReadableSql"/>), ascending.</summary>
     public static async Task<int[]> ReadableCollectionsAsync(PortalDbContext db, int[] groupIds, CancellationToken ct) =>
-        groupIds.Length == 0 ? [] : await db.CollectionAccess.AsNoTracking().Where(a => groupIds.Contains(a.GroupId))
-            .Select(a => a.CollectionId).Distinct().OrderBy(id => id).ToArrayAsync(ct);
+        groupIds.Length == 0 ? [] : (await db.Database
+            .SqlQueryRaw<int>($"SELECT c.id AS \"Value\" FROM collections c WHERE {SourceAccess.CollectionReadableSql} ORDER BY c.id",
+                new NpgsqlParameter("groups", groupIds))
+            .ToListAsync(ct)).ToArray();
 
     public static bool Visible(IReadOnlyCollection<int>? askerCollections, IReadOnlySet<int> viewerCollections) =>
         askerCollections is not null && askerCollections.All(viewerCollections.Contains);

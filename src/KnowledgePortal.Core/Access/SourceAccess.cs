@@ -10,6 +10,14 @@ public sealed record DownloadableFile(string FileName, string ContentType, byte[
 /// <summary>Source passages and original files, each read through the same access predicate as search.</summary>
 public sealed class SourceAccess(NpgsqlDataSource dataSource, IDbContextFactory<PortalDbContext> dbFactory)
 {
+    /// <summary>
+    /// The one rule for "collections this user can read", in SQL over a collection <c>c</c> and the user's groups
+    /// (<c>@groups</c>): one of the collection's grants, at any level, is one of the user's groups. Managing a
+    /// collection is not reading it. Documents only narrow it (<see cref="DocumentReadableSql"/>).
+    /// </summary>
+    public const string CollectionReadableSql =
+        "EXISTS (SELECT 1 FROM collection_access ca WHERE ca.collection_id = c.id AND ca.group_id = ANY(@groups))";
+
     /// <summary>A document is readable when one of its collection's grants (narrowed by the document) is one of the user's groups.</summary>
     public const string DocumentReadableSql = """
         EXISTS (SELECT 1 FROM collection_access ca

@@ -1,4 +1,5 @@
 using KnowledgePortal.Core.Access;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -125,6 +126,24 @@ public sealed partial class InsightsQueries
              order by c.name, d.title
              limit @limit
              """, InsightsFilter.LastDays(1) with { CollectionId = collectionId }, Cited, ct, limit, cmd => BindScope(cmd, scope));
+
+    /// <summary>The collections the scope covers, by name (the page's collection filter).</summary>
+    public async Task<List<CollectionName>> CollectionsAsync(QualityScope scope, CancellationToken ct = default)
+    {
+        var ids = scope.CollectionIds;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Collections.AsNoTracking().Where(c => ids == null || ids.Contains(c.Id)).OrderBy(c => c.Name)
+            .Select(c => new CollectionName(c.Id, c.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>The documents of a collection in scope, by title (the page's document filter); none outside the scope.</summary>
+    public async Task<List<DocumentName>> DocumentsAsync(QualityScope scope, int collectionId, CancellationToken ct = default)
+    {
+        if (!scope.Covers(collectionId)) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Documents.AsNoTracking().Where(d => d.CollectionId == collectionId).OrderBy(d => d.Title)
+            .Select(d => new DocumentName(d.Id, d.Title, d.Collection!.Name)).ToListAsync(ct);
+    }
 
     private static void BindScope(NpgsqlCommand cmd, QualityScope scope)
     {

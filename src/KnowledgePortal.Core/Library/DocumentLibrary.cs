@@ -30,26 +30,50 @@ public sealed record ChunkPreview(int Ordinal, string Locator, string? Context, 
 public sealed record DocumentPreview(IReadOnlyList<ChunkPreview> Chunks, DocumentStatus? Status, PortalMessage? Failure);
 
 /// <summary>
-/// What the Documents page and its chunk preview show a user. Reading goes through the one document rule
-/// (<see cref="SourceAccess.DocumentReadableSql"/>) and the chunk ACL, as search and download do. Managing a collection
+/// What the Documents page, its chunk preview and the Ask page's collection filter show a user. Reading goes through
+/// the one collection and document rules (<see cref="SourceAccess.CollectionReadableSql"/>,
+/// <see cref="SourceAccess.DocumentReadableSql"/>) and the chunk ACL, as search and download do. Managing a collection
 /// lists all its documents (titles and status, to curate them) but reads no passage the manager could not read anyway.
 /// </summary>
 public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFactory<PortalDbContext> dbFactory)
 {
+    /// <summary>
+    /// The collections the Documents page lists: those the user can read and those they manage, with the number of
+    /// documents they may list there (all of a managed collection's, else the readable ones).
+    /// </summary>
     public async Task<List<LibraryCollection>> CollectionsAsync(UserAccess user, CancellationToken ct = default)
     {
-        var readableCounts = await ReadableDocumentsAsync(user, null, ct);
-        var counts = readableCounts.GroupBy(d => d.CollectionId).ToDictionary(g => g.Key, g => g.Count());
-        var managed = user.ManagedCollectionIds;
-        var groups = user.GroupIds;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Collections.AsNoTracking()
-            .Where(c => c.Access.Any(a => groups.Contains(a.GroupId)) || managed.Contains(c.Id))
-            .OrderBy(c => c.Name)
-            .Select(c => new { c.Id, c.Name, c.Description, c.Sensitivity, All = db.Documents.Count(d => d.CollectionId == c.Id) })
-            .ToListAsync(ct);
-        return rows.Select(c => new LibraryCollection(c.Id, c.Name, c.Description, c.Sensitivity,
-            user.CanManage(c.Id) ? c.All : counts.GetValueOrDefault(c.Id), user.CanManage(c.Id))).ToList();
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT c.id, c.name, c.description, c.sensitivity,
+                   (SELECT count(*) FROM documents d
+                    WHERE d.collection_id = c.id AND (c.id = ANY(@managed) OR {SourceAccess.DocumentReadableSql}))::int
+            FROM collections c
+            WHERE {SourceAccess.CollectionReadableSql} OR c.id = ANY(@managed)
+            ORDER BY c.name
+            """);
+        cmd.Parameters.AddWithValue("groups", user.GroupIds);
+        cmd.Parameters.AddWithValue("managed", user.ManagedCollectionIds);
+        var result = new List<LibraryCollection>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var id = r.GetInt32(0);
+            result.Add(new LibraryCollection(id, r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), (SensitivityLabel)r.GetInt32(3),
+                r.GetInt32(4), user.CanManage(id)));
+        }
+        return result;
+    }
+
+    /// <summary>The collections the user can read, by name (the Ask page's collection filter).</summary>
+    public async Task<List<CollectionName>> ReadableCollectionsAsync(UserAccess user, CancellationToken ct = default)
+    {
+        if (user.GroupIds.Length == 0) return [];
+        await using var cmd = dataSource.CreateCommand($"SELECT c.id, c.name FROM collections c WHERE {SourceAccess.CollectionReadableSql} ORDER BY c.name");
+        cmd.Parameters.AddWithValue("groups", user.GroupIds);
+        var result = new List<CollectionName>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add(new CollectionName(r.GetInt32(0), r.GetString(1)));
+        return result;
     }
 
     public async Task<List<LibraryDocument>> DocumentsAsync(UserAccess user, int collectionId, CancellationToken ct = default)

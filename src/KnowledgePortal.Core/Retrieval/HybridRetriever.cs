@@ -108,7 +108,7 @@ public sealed class HybridRetriever(
         var filter = collections is { Count: > 0 } ? "AND c.id = ANY(@collections)" : "";
         await using var cmd = dataSource.CreateCommand(
             "SELECT EXISTS (SELECT 1 FROM collections c WHERE c.sensitivity > @max " + filter
-            + " AND EXISTS (SELECT 1 FROM collection_access ca WHERE ca.collection_id = c.id AND ca.group_id = ANY(@groups)))");
+            + " AND " + SourceAccess.CollectionReadableSql + ")");
         cmd.Parameters.AddWithValue("max", (int)clearance.MaxSensitivity);
         cmd.Parameters.AddWithValue("groups", groups);
         if (collections is { Count: > 0 }) cmd.Parameters.AddWithValue("collections", collections.ToArray());
@@ -315,7 +315,7 @@ public sealed class HybridRetriever(
         await using var cmd = new NpgsqlCommand($"""
             WITH scope AS MATERIALIZED (
                 SELECT c.id FROM collections c
-                WHERE EXISTS (SELECT 1 FROM collection_access ca WHERE ca.collection_id = c.id AND ca.group_id = ANY(@groups))
+                WHERE {SourceAccess.CollectionReadableSql}
                       {(collections is { Count: > 0 } ? "AND c.id = ANY(@collections)" : "")}),
             totals AS MATERIALIZED (
                 SELECT coalesce(sum(s.chunks), 0)::float8 AS n, coalesce(sum(s.terms), 0)::float8 AS terms

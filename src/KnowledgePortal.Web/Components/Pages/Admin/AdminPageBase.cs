@@ -1,8 +1,6 @@
 using KnowledgePortal.Core.Access;
-using KnowledgePortal.Core.Data;
 using KnowledgePortal.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -18,7 +16,6 @@ public abstract class AdminPageBase : ComponentBase
 {
     [Inject] protected CurrentUser CurrentUser { get; set; } = default!;
     [Inject] protected AccessAdministration Admin { get; set; } = default!;
-    [Inject] protected IDbContextFactory<PortalDbContext> DbFactory { get; set; } = default!;
     [Inject] protected ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> Strings { get; set; } = default!;
     [Inject] private IOptions<SignInOptions> AuthOptions { get; set; } = default!;
