@@ -182,8 +182,8 @@ public class IngestionJob
     public Guid DocumentId { get; set; }
     public Guid DocumentVersionId { get; set; }
     public JobStatus Status { get; set; } = JobStatus.Queued;
-    /// <summary>Name of the last step completed (<see cref="Ingestion.IngestionSteps"/>), or none.</summary>
-    public string CompletedStep { get; set; } = Ingestion.IngestionSteps.None;
+    /// <summary>Name of the last step completed (<see cref="IngestionSteps"/>), or none.</summary>
+    public string CompletedStep { get; set; } = IngestionSteps.None;
     public int Attempts { get; set; }
     public string? Error { get; set; }
     public string? LockedBy { get; set; }

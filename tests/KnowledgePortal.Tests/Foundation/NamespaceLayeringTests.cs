@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Tests.Infrastructure;
 
@@ -7,9 +8,10 @@ namespace KnowledgePortal.Tests.Foundation;
 /// <summary>
 /// Core's feature namespaces (Access, Ingestion, Retrieval, Answering, …) depend on each other in one direction only,
 /// so a change to a lower feature never needs the one above it. Read from the compiled assembly: signatures and the
-/// IL of every method, lambdas and state machines included (constants are inlined and so not seen).
+/// IL of every method, lambdas and state machines included; constants are inlined in IL, so the source's using
+/// directives count too (the build fails on an unused one, so each is a real dependency).
 /// </summary>
-public class NamespaceLayeringTests
+public partial class NamespaceLayeringTests
 {
     private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
     private static readonly Assembly Core = typeof(Document).Assembly;
@@ -58,7 +60,32 @@ public class NamespaceLayeringTests
                 }
             }
         }
+        foreach (var (from, to, file) in UsingDirectives())
+        {
+            if (from == to) continue;
+            if (!edges.ContainsKey(from)) edges[from] = [];
+            if (!edges[from].TryGetValue(to, out var names)) edges[from][to] = names = [];
+            names.Add("using in " + file);
+        }
         return edges;
+    }
+
+    [GeneratedRegex(@"^namespace KnowledgePortal\.Core\.(\w+)", RegexOptions.Multiline)]
+    private static partial Regex FileNamespace();
+
+    [GeneratedRegex(@"^using (?:static )?KnowledgePortal\.Core\.(\w+)[\w.]*;", RegexOptions.Multiline)]
+    private static partial Regex CoreUsing();
+
+    private static IEnumerable<(string From, string To, string File)> UsingDirectives()
+    {
+        var root = Path.Combine(RepoPaths.Root, "src", "KnowledgePortal.Core");
+        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")) continue;
+            var text = File.ReadAllText(file);
+            if (FileNamespace().Match(text) is not { Success: true } ns) continue;
+            foreach (Match u in CoreUsing().Matches(text)) yield return (ns.Groups[1].Value, u.Groups[1].Value, Path.GetFileName(file));
+        }
     }
 
     private static IEnumerable<Type?> Referenced(Type type)

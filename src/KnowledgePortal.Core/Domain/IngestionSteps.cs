@@ -1,8 +1,8 @@
-namespace KnowledgePortal.Core.Ingestion;
+namespace KnowledgePortal.Core.Domain;
 
 /// <summary>
 /// The names of the ingestion steps, as stored in <c>ingestion_jobs.completed_step</c>. The order they run in is the
-/// order they are registered in (<see cref="IngestionPipeline.Steps"/>), not a list kept here.
+/// order they are registered in (<c>Ingestion.IngestionPipeline.Steps</c>), not a list kept here.
 /// </summary>
 public static class IngestionSteps
 {
