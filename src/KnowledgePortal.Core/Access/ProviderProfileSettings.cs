@@ -32,10 +32,10 @@ public class ProviderProfileSettings
     public SensitivityLabel MaxSensitivity { get; set; } = SensitivityLabel.Internal;
     public decimal InputPricePerMillion { get; set; }
     public decimal OutputPricePerMillion { get; set; }
-    public float Temperature { get; set; } = 0.1f;
-    public float TopP { get; set; } = 1f;
-    public int MaxOutputTokens { get; set; } = 800;
-    public int ContextWindow { get; set; } = 8192;
+    public float Temperature { get; set; } = ProviderDefaults.Temperature;
+    public float TopP { get; set; } = ProviderDefaults.TopP;
+    public int MaxOutputTokens { get; set; } = ProviderDefaults.MaxOutputTokens;
+    public int ContextWindow { get; set; } = ProviderDefaults.ContextWindow;
     public bool Enabled { get; set; } = true;
     public bool IsDefault { get; set; }
 
