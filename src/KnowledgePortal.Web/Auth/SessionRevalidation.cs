@@ -68,6 +68,9 @@ public static class SessionRevalidation
         Stamp(principal, now);
         context.ReplacePrincipal(principal);
         context.ShouldRenew = true;
+        // What the person's API tokens map follows the directory as their session does.
+        var subject = PortalClaims.ToExternalIdentity(principal, options.GroupsClaim, options.RolesClaim).Subject;
+        await services.GetRequiredService<SignInRecorder>().RecordClaimsAsync(subject, fresh.Value.Groups, fresh.Value.Roles, context.HttpContext.RequestAborted);
     }
 
     /// <summary>The OIDC userinfo endpoint with the access token kept in the cookie; null when it refuses or fails.</summary>
