@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -14,12 +13,7 @@ public class TokensPageBrowserTests(PortalFixture fixture)
 {
     private static ILocator Input(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
 
-    private HttpClient Bearer(string token)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(fixture.Portal.BaseUrl) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private HttpClient Bearer(string token) => fixture.Portal.BearerClient(token);
 
     [Fact]
     public async Task TokensPage_Create_ShownOnceWithMcpExample_ThenRevoke_StopsIt()

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using KnowledgePortal.Core.Demo;
@@ -7,7 +6,6 @@ using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol.Client;
-using ModelContextProtocol.Protocol;
 
 namespace KnowledgePortal.Tests.Mcp;
 
@@ -70,39 +68,19 @@ public sealed class McpPortalFixture : IAsyncLifetime
     public async Task<(string Token, Guid Id)> TokenAsync(string user, params string[] scopes)
     {
         using var http = await Portal.SignInAsync(user);
-        var response = await http.PostAsJsonAsync("/api/tokens", new { name = $"test {Guid.NewGuid():N}", scopes, days = 7 });
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return (json.RootElement.GetProperty("token").GetString()!, json.RootElement.GetProperty("details").GetProperty("id").GetGuid());
+        return await PortalProcess.CreateTokenAsync(http, scopes);
     }
 
-    public Task<McpClient> ConnectAsync(string token) => McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
-    {
-        Endpoint = new Uri(Portal.BaseUrl + "/mcp"),
-        TransportMode = HttpTransportMode.StreamableHttp,
-        AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
-    }));
+    public Task<McpClient> ConnectAsync(string token) => McpTestClient.ConnectAsync(Portal.BaseUrl, token);
 
-    /// <summary>An HTTP client that sends the token, as a script would.</summary>
-    public HttpClient Bearer(string token)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(Portal.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    public HttpClient Bearer(string token) => Portal.BearerClient(token);
 
     public static async Task<JsonElement> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
     {
         var result = await client.CallToolAsync(tool, arguments);
-        Assert.True(result.IsError != true, $"{tool} failed: {Text(result)}");
-        return Structured(result);
+        Assert.True(result.IsError != true, $"{tool} failed: {McpTestClient.Text(result)}");
+        return McpTestClient.Structured(result);
     }
-
-    public static JsonElement Structured(CallToolResult result) => JsonSerializer.SerializeToElement(result.StructuredContent);
-
-    /// <summary>Everything a tool result says, text blocks and structured content, as one string.</summary>
-    public static string Text(CallToolResult result) =>
-        string.Join("\n", result.Content.OfType<TextContentBlock>().Select(t => t.Text)) + "\n" + JsonSerializer.Serialize(result.StructuredContent);
 
     public async Task<long> ChunkIdAsync(Guid documentId)
     {

@@ -5,6 +5,7 @@ using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using static KnowledgePortal.Tests.Infrastructure.McpTestClient;
 using static KnowledgePortal.Tests.Mcp.McpPortalFixture;
 
 namespace KnowledgePortal.Tests.Mcp;
