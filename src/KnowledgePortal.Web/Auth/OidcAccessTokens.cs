@@ -43,23 +43,34 @@ public static class OidcAccessTokens
         var services = context.HttpContext.RequestServices;
         var cache = services.GetRequiredService<IMemoryCache>();
         var key = "kp:userinfo:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
-        if (!cache.TryGetValue(key, out (string[] Groups, string[] Roles) claims))
+        if (!cache.TryGetValue(key, out UserInfoClaims? claims) || claims is null)
         {
-            var read = await ReadUserInfoAsync(context, raw, sub, settings);
-            if (read is null)
+            claims = await ReadUserInfoAsync(context, raw, sub, settings);
+            if (claims is null)
             {
                 context.Fail("The identity provider's userinfo endpoint did not confirm this access token.");
                 return;
             }
-            claims = read.Value;
             cache.Set(key, claims, settings.RevalidateInterval);
         }
         var existing = identity.Claims.Select(c => (c.Type, c.Value)).ToHashSet();
-        foreach (var g in claims.Groups.Where(g => !existing.Contains((settings.GroupsClaim, g)))) identity.AddClaim(new Claim(settings.GroupsClaim, g));
-        foreach (var r in claims.Roles.Where(r => !existing.Contains((settings.RolesClaim, r)))) identity.AddClaim(new Claim(settings.RolesClaim, r));
+        foreach (var (type, value) in claims.Claims(settings).Where(c => !existing.Contains(c))) identity.AddClaim(new Claim(type, value));
     }
 
-    private static async Task<(string[] Groups, string[] Roles)?> ReadUserInfoAsync(TokenValidatedContext context, string accessToken, string? sub,
+    /// <summary>What userinfo adds to an access token: groups and roles, and the profile names an access token often lacks.</summary>
+    private sealed record UserInfoClaims(string[] Groups, string[] Roles, string? UserName, string? Name, string? Email)
+    {
+        public IEnumerable<(string Type, string Value)> Claims(SignInOptions settings)
+        {
+            foreach (var g in Groups) yield return (settings.GroupsClaim, g);
+            foreach (var r in Roles) yield return (settings.RolesClaim, r);
+            if (UserName is { Length: > 0 }) yield return (PortalClaims.UserName, UserName);
+            if (Name is { Length: > 0 }) yield return ("name", Name);
+            if (Email is { Length: > 0 }) yield return ("email", Email);
+        }
+    }
+
+    private static async Task<UserInfoClaims?> ReadUserInfoAsync(TokenValidatedContext context, string accessToken, string? sub,
         SignInOptions settings)
     {
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcAccessTokens));
@@ -84,7 +95,9 @@ public static class OidcAccessTokens
                 logger.LogWarning("Access token of {User} refused: userinfo named another subject", sub ?? "(unknown)");
                 return null;
             }
-            return (JsonValuesClaimAction.ClaimValues(root, settings.GroupsClaim), JsonValuesClaimAction.ClaimValues(root, settings.RolesClaim));
+            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return new UserInfoClaims(JsonValuesClaimAction.ClaimValues(root, settings.GroupsClaim), JsonValuesClaimAction.ClaimValues(root, settings.RolesClaim),
+                Text(PortalClaims.UserName), Text("name"), Text("email"));
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException)
         {
