@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -74,36 +73,22 @@ public static class OidcAccessTokens
         SignInOptions settings)
     {
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcAccessTokens));
+        OpenIdConnectConfiguration configuration;
         try
         {
-            var configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
-            if (configuration is not OpenIdConnectConfiguration { UserInfoEndpoint: { Length: > 0 } endpoint }) return null;
-            using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await context.Options.Backchannel.SendAsync(request, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                logger.LogWarning("Access token of {User} refused: userinfo answered HTTP {Status}", sub ?? "(unknown)", (int)response.StatusCode);
-                return null;
-            }
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
-            var root = json.RootElement;
-            if (!root.TryGetProperty("sub", out var infoSub) || infoSub.GetString() != sub)
-            {
-                logger.LogWarning("Access token of {User} refused: userinfo named another subject", sub ?? "(unknown)");
-                return null;
-            }
-            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return new UserInfoClaims(JsonValuesClaimAction.ClaimValues(root, settings.GroupsClaim), JsonValuesClaimAction.ClaimValues(root, settings.RolesClaim),
-                Text(PortalClaims.UserName), Text("name"), Text("email"));
+            configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)
         {
-            if (ex is OperationCanceledException && context.HttpContext.RequestAborted.IsCancellationRequested) throw;
-            logger.LogWarning("Access token of {User} refused: userinfo could not be read ({Error})", sub ?? "(unknown)", ex.GetType().Name);
+            logger.LogWarning("Access token of {User} refused: no provider metadata ({Error})", sub ?? "(unknown)", ex.GetType().Name);
             return null;
         }
+        if (configuration.UserInfoEndpoint is not { Length: > 0 } endpoint) return null;
+        if (await OidcUserInfo.ReadAsync(context.Options.Backchannel, endpoint, accessToken, sub, logger, "access token refused",
+                context.HttpContext.RequestAborted) is not { } root)
+            return null;
+        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return new UserInfoClaims(JsonValuesClaimAction.ClaimValues(root, settings.GroupsClaim), JsonValuesClaimAction.ClaimValues(root, settings.RolesClaim),
+            Text(PortalClaims.UserName), Text("name"), Text("email"));
     }
 }

@@ -11,8 +11,8 @@ namespace KnowledgePortal.Tests.Identity;
 /// </summary>
 public sealed class OidcAccessTokenPortal : IAsyncLifetime
 {
-    public const string ClientId = "knowledge-portal-test";
-    public const string ClientSecret = "oidc-test-secret-5be1c0";
+    public const string ClientId = OidcPortalFixture.ClientId;
+    public const string ClientSecret = OidcPortalFixture.ClientSecret;
     public const string ApiAudience = "knowledge-portal-api";
     public const string ApiScope = "portal.api";
 
