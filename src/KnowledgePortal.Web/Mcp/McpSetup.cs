@@ -55,7 +55,8 @@ public static class McpSetup
     public static IEndpointRouteBuilder MapPortalMcp(this IEndpointRouteBuilder app)
     {
         // Each tool checks its own scope; a token needs at least one of them to reach the server at all.
-        app.MapMcp(Path).RequireAuthorization(Policies.Mcp).RequireTokenScope([.. ApiTokenScopes.All]).DisableAntiforgery();
+        // Described by the MCP protocol itself (tools/list), not by /openapi/v1.json.
+        app.MapMcp(Path).RequireAuthorization(Policies.Mcp).RequireTokenScope([.. ApiTokenScopes.All]).DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 
