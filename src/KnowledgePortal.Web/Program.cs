@@ -7,6 +7,7 @@ using KnowledgePortal.Web.Auth;
 using KnowledgePortal.Web.Cli;
 using KnowledgePortal.Web.Components;
 using KnowledgePortal.Web.Hosting;
+using KnowledgePortal.Web.Mcp;
 using Microsoft.Extensions.Options;
 
 // A child process reading one file for the ingestion worker (killed when its time is up); see IsolatedExtraction.
@@ -19,6 +20,7 @@ builder.AddPortalForwardedHeaders();
 builder.AddPortalAuthentication();
 builder.AddPortalUi();
 builder.AddPortalRateLimits();
+builder.AddPortalMcp();
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 builder.Services.AddOpenApi();
 
@@ -50,6 +52,8 @@ app.MapOpenApi().RequireAuthorization();
 app.MapCultureEndpoint();
 app.MapPortalAccountEndpoints(mode);
 app.MapPortalApi();
+app.MapTokenEndpoints();
+app.MapPortalMcp();
 app.MapAdminEndpoints();
 app.MapInsightsEndpoints();
 app.MapLabEndpoints();

@@ -292,7 +292,7 @@ public sealed partial class AccessAdministration(
 
     // ---- shared helpers ---------------------------------------------------------------------------------------
 
-    private static void RequireAdmin(UserAccess actor)
+    internal static void RequireAdmin(UserAccess actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (!actor.IsAdmin)

@@ -41,6 +41,11 @@ public static class AdminErrors
     public const string PendingApproval = "PendingApproval";
     public const string OwnRequest = "OwnRequest";
     public const string RequestStale = "RequestStale";
+    public const string InvalidTokenDays = "InvalidTokenDays";
+    public const string InvalidTokenScopes = "InvalidTokenScopes";
+    public const string TokenLimit = "TokenLimit";
+    /// <summary>The portal has no record of the user (they have never signed in).</summary>
+    public const string UnknownUser = "UnknownUser";
 }
 
 /// <summary>A grant change waiting for approval, as its approvers see it.</summary>

@@ -25,6 +25,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<PortalUser> Users => Set<PortalUser>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
     public DbSet<MessageCitation> MessageCitations => Set<MessageCitation>();
@@ -136,6 +137,15 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             e.ToTable("portal_users");
             e.HasIndex(x => x.Subject).IsUnique();
             e.HasIndex(x => x.UserName);
+        });
+        b.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.Hash).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.CreatedAt });
+            e.Property(x => x.Name).HasMaxLength(ApiToken.MaxNameLength);
+            e.Property(x => x.Prefix).HasMaxLength(16);
         });
         b.Entity<ChatSession>(e =>
         {

@@ -271,6 +271,17 @@ public class PortalUser
     public int[] GroupIds { get; set; } = [];
     public string[] Roles { get; set; } = [];
     public DateTimeOffset LastSignInAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// The groups claim values the identity provider last sent (empty when they could not be resolved): a personal API
+    /// token maps these through the current group mappings on every request, as a session maps its claims.
+    /// </summary>
+    public string[] ExternalGroups { get; set; } = [];
+    /// <summary>The role claim values the identity provider last sent (mapped afresh like <see cref="ExternalGroups"/>).</summary>
+    public string[] ExternalRoles { get; set; } = [];
+    /// <summary>When <see cref="ExternalGroups"/> were last read from the identity provider (sign-in or session revalidation).</summary>
+    public DateTimeOffset? ClaimsReadAt { get; set; }
+    /// <summary>Set when the account was deactivated (provisioning): its API tokens are refused from then on.</summary>
+    public DateTimeOffset? DeactivatedAt { get; set; }
 }
 
 public class ChatSession

@@ -57,7 +57,7 @@ public static class PortalCoreServices
     }
 
     /// <summary>
-    /// Who may read what (role mapping, access resolution, administration, audit) and the Data Protection keys that
+    /// Who may read what (role mapping, access resolution, administration, audit, personal API tokens) and the Data Protection keys that
     /// protect sign-in cookies and stored provider keys.
     /// </summary>
     private static void AddPortalAccess(this IHostApplicationBuilder builder, bool runAuditRetention)
@@ -67,6 +67,9 @@ public static class PortalCoreServices
         services.AddSingleton(sp => RoleClaimMapping.FromConfiguration(sp.GetRequiredService<IConfiguration>().GetSection("Authentication"), isDevelopment));
         services.AddSingleton<AccessResolver>();
         services.AddSingleton<AuditLog>();
+        services.AddValidatedOptions<ApiTokenOptions>(ApiTokenOptions.Section)
+            .Validate(o => o.DefaultDays <= o.MaxDays, "Tokens:DefaultDays must not be more than Tokens:MaxDays");
+        services.AddSingleton<ApiTokens>();
         builder.AddPortalDataProtection();
         services.AddPortalAdministration(runAuditRetention);
     }

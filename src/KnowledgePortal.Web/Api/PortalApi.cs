@@ -30,20 +30,23 @@ public static class PortalApi
         // JSON bodies and GETs only: cross-site forms cannot send them with our SameSite cookie, so no antiforgery token is needed.
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Api).DisableAntiforgery().WithTags("KnowledgePortal");
 
-        api.MapGet("/search", SearchAsync).WithName("Search").Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
-        api.MapPost("/ask", AskAsync).WithName("Ask")
+        // A personal API token may call an endpoint only with the scope named here (TokenScopeRequirement).
+        api.MapGet("/search", SearchAsync).WithName("Search").RequireTokenScope(ApiTokenScopes.Search)
+            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/ask", AskAsync).WithName("Ask").RequireTokenScope(ApiTokenScopes.Ask)
             .WithDescription("Server-sent events: started, delta, completed (render its html), failed, notice; see AskStreamEvent.")
             // The body is read by hand (ReadJsonAsync) to answer 413 for oversize bodies, so it is described here.
             .Accepts<AskRequestDto>("application/json")
             .Produces<AskStreamEvent>(StatusCodes.Status200OK, "text/event-stream")
             .Produces<ErrorResponse>(StatusCodes.Status400BadRequest).Produces<ErrorResponse>(StatusCodes.Status413PayloadTooLarge)
             .Produces<ErrorResponse>(StatusCodes.Status415UnsupportedMediaType).Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
-        api.MapGet("/sessions", ListSessionsAsync).WithName("ListSessions");
-        api.MapGet("/sessions/{id:guid}", GetSessionAsync).WithName("GetSession");
-        api.MapDelete("/sessions/{id:guid}", DeleteSessionAsync).WithName("DeleteSession");
-        api.MapPost("/messages/{id:guid}/feedback", RateAnswerAsync).WithName("RateAnswer");
-        api.MapGet("/sources/{chunkId:long}", GetSourceAsync).WithName("GetSource");
-        api.MapGet("/documents/{id:guid}/file", DownloadDocumentAsync).WithName("DownloadDocument")
+        api.MapGet("/sessions", ListSessionsAsync).WithName("ListSessions").RequireTokenScope(ApiTokenScopes.Ask);
+        api.MapGet("/sessions/{id:guid}", GetSessionAsync).WithName("GetSession").RequireTokenScope(ApiTokenScopes.Ask);
+        api.MapDelete("/sessions/{id:guid}", DeleteSessionAsync).WithName("DeleteSession").RequireTokenScope(ApiTokenScopes.Ask);
+        api.MapPost("/messages/{id:guid}/feedback", RateAnswerAsync).WithName("RateAnswer").RequireTokenScope(ApiTokenScopes.Ask);
+        // Sources and originals are what answers cite, so either scope reads them (still only what the user may read).
+        api.MapGet("/sources/{chunkId:long}", GetSourceAsync).WithName("GetSource").RequireTokenScope(ApiTokenScopes.Search, ApiTokenScopes.Ask);
+        api.MapGet("/documents/{id:guid}/file", DownloadDocumentAsync).WithName("DownloadDocument").RequireTokenScope(ApiTokenScopes.Search, ApiTokenScopes.Ask)
             .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "application/octet-stream");
         return app;
     }

@@ -60,3 +60,13 @@ public sealed record AskCompletedEvent(Guid SessionId, Guid MessageId, string An
 public sealed record AskFailedEvent(string Message, string Code) : AskStreamEvent;
 
 public sealed record AskNoticeEvent(string Notice, IReadOnlyList<string> NoticeCodes) : AskStreamEvent;
+
+/// <summary>POST /api/tokens: a name, the scopes ("search", "ask") and the lifetime in days (default Tokens:DefaultDays, at most Tokens:MaxDays).</summary>
+public sealed record CreateTokenRequest(string Name, string[]? Scopes, int? Days);
+
+/// <summary>A personal API token as listed; <c>status</c> is "active", "expired" or "revoked". The secret is never listed.</summary>
+public sealed record ApiTokenDto(Guid Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
+    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string? RevokedBy, string Owner, string Status);
+
+/// <summary>The answer to POST /api/tokens: <c>token</c> is the secret, shown this once (send it as "Authorization: Bearer …").</summary>
+public sealed record CreatedTokenDto(string Token, ApiTokenDto Details);

@@ -29,6 +29,8 @@ public static class AuthenticationSetup
                 "Authentication:Mode is Development (demo sign-in without passwords), which listens on loopback only; refused for " + string.Join(", ", nonLoopback))
             .Validate(o => o.Mode != SignInMode.Oidc || (!string.IsNullOrWhiteSpace(o.Oidc.Authority) && !string.IsNullOrWhiteSpace(o.Oidc.ClientId)),
                 "Authentication:Oidc:Authority and Authentication:Oidc:ClientId are required when Authentication:Mode is Oidc")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Oidc.ApiAudience) || o.Oidc.ApiAudience != o.Oidc.ClientId,
+                "Authentication:Oidc:ApiAudience must differ from Authentication:Oidc:ClientId (the audience of ID tokens), so an ID token is never accepted as an access token")
             .Validate(o => o.Mode != SignInMode.EntraId || !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]),
                 "AzureAd:ClientId (and AzureAd:TenantId) are required when Authentication:Mode is EntraId")
             .Validate(o => o.Mode != SignInMode.EntraId || !TenantPolicy.IsMultiTenant(builder.Configuration["AzureAd:TenantId"]) || o.AllowedTenants.Length > 0,
@@ -146,23 +148,45 @@ public static class AuthenticationSetup
                 break;
         }
 
+        // Personal API tokens in every mode; the identity provider's access tokens in EntraId mode and, with an API
+        // audience configured, in Oidc mode. PortalSchemes picks one of them per request (never merged with the cookie).
+        var acceptsJwt = AcceptsAccessTokens(settings);
+        var authentication = services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(PortalSchemes.ApiToken, null)
+            .AddPolicyScheme(PortalSchemes.Api, null, o => o.ForwardDefaultSelector = ctx => PortalSchemes.Select(ctx, acceptsJwt, cookieFallback: true))
+            .AddPolicyScheme(PortalSchemes.Bearer, null, o => o.ForwardDefaultSelector = ctx => PortalSchemes.Select(ctx, acceptsJwt, cookieFallback: false));
+        if (settings.Mode == SignInMode.Oidc && acceptsJwt)
+            authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, o => OidcAccessTokens.Configure(o, settings));
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TokenScopeHandler>();
+
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.RequireClaim(PortalClaims.Role, "Admin"))
             .AddPolicy(Policies.KnowledgeManager, p => p.RequireClaim(PortalClaims.Role, "KnowledgeManager", "Admin"))
             .AddPolicy(Policies.Api, p =>
             {
-                // The API accepts the portal's cookie and, in EntraId mode, an Entra bearer token.
-                p.AddAuthenticationSchemes(settings.Mode == SignInMode.EntraId
-                    ? [CookieAuthenticationDefaults.AuthenticationScheme, JwtBearerDefaults.AuthenticationScheme]
-                    : [CookieAuthenticationDefaults.AuthenticationScheme]);
+                // The API accepts the portal's cookie, personal API tokens (within their scopes) and, where configured,
+                // the identity provider's access tokens.
+                p.AddAuthenticationSchemes(PortalSchemes.Api);
                 p.RequireAuthenticatedUser();
+                p.AddRequirements(new TokenScopeRequirement());
+            })
+            .AddPolicy(Policies.Mcp, p =>
+            {
+                // Bearer tokens only: MCP clients send no cookie, and a cookie must not make /mcp callable cross-site.
+                p.AddAuthenticationSchemes(Mcp.McpSetup.Scheme);
+                p.RequireAuthenticatedUser();
+                p.AddRequirements(new TokenScopeRequirement());
             });
         services.AddCascadingAuthenticationState();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingPortalAuthenticationStateProvider>();
         return builder;
     }
+
+    /// <summary>Whether /api and /mcp accept the identity provider's access tokens (JwtBearer).</summary>
+    public static bool AcceptsAccessTokens(SignInOptions settings) =>
+        settings.Mode == SignInMode.EntraId || settings.Mode == SignInMode.Oidc && !string.IsNullOrWhiteSpace(settings.Oidc.ApiAudience);
 
     /// <summary>With Authentication:AllowedTenants listed, a sign-in from any other tenant fails before anything else runs.</summary>
     private static void HookTenantCheck(OpenIdConnectOptions o, IReadOnlyCollection<string> allowedTenants)

@@ -66,4 +66,5 @@ public static class Policies
     public const string Admin = "Admin";
     public const string KnowledgeManager = "KnowledgeManager";
     public const string Api = "Api";
+    public const string Mcp = "Mcp";
 }

@@ -1,13 +1,12 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace KnowledgePortal.Web.Auth;
 
@@ -68,50 +67,39 @@ public static class SessionRevalidation
         Stamp(principal, now);
         context.ReplacePrincipal(principal);
         context.ShouldRenew = true;
+        // What the person's API tokens map follows the directory as their session does.
+        var subject = PortalClaims.ToExternalIdentity(principal, options.GroupsClaim, options.RolesClaim).Subject;
+        await services.GetRequiredService<SignInRecorder>().RecordClaimsAsync(subject, fresh.Value.Groups, fresh.Value.Roles, context.HttpContext.RequestAborted);
     }
 
     /// <summary>The OIDC userinfo endpoint with the access token kept in the cookie; null when it refuses or fails.</summary>
     private static async Task<(string[] Groups, string[]? Roles)?> ReadFromUserInfoAsync(CookieValidatePrincipalContext context,
         SignInOptions options, ILogger logger)
     {
-        var user = context.Principal?.FindFirst("sub")?.Value ?? "(unknown)";
+        var sub = context.Principal?.FindFirst("sub")?.Value;
         var accessToken = context.Properties.GetTokenValue("access_token");
         if (string.IsNullOrEmpty(accessToken))
         {
-            logger.LogWarning("Groups of {User} could not be re-read: the session holds no access token; signing out", user);
+            logger.LogWarning("Groups of {User} could not be re-read: the session holds no access token; signing out", sub ?? "(unknown)");
             return null;
         }
+        OpenIdConnectConfiguration configuration;
+        var oidc = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(OpenIdConnectDefaults.AuthenticationScheme);
         try
         {
-            var services = context.HttpContext.RequestServices;
-            var oidc = services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(OpenIdConnectDefaults.AuthenticationScheme);
-            var configuration = await oidc.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
-            using var request = new HttpRequestMessage(HttpMethod.Get, configuration.UserInfoEndpoint);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await oidc.Backchannel.SendAsync(request, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                logger.LogWarning("Groups of {User} could not be re-read: userinfo answered HTTP {Status}; signing out", user, (int)response.StatusCode);
-                return null;
-            }
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
-            if (json.RootElement.TryGetProperty("sub", out var sub) && sub.GetString() != context.Principal?.FindFirst("sub")?.Value)
-            {
-                logger.LogWarning("Groups of {User} could not be re-read: userinfo named another subject; signing out", user);
-                return null;
-            }
-            // A provider that releases roles only in the ID token leaves them as they were; groups must come from userinfo.
-            var root = json.RootElement;
-            return (JsonValuesClaimAction.ClaimValues(root, options.GroupsClaim),
-                root.TryGetProperty(options.RolesClaim, out _) ? JsonValuesClaimAction.ClaimValues(root, options.RolesClaim) : null);
+            configuration = await oidc.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)
         {
-            logger.LogWarning("Groups of {User} could not be re-read from userinfo ({Error}); signing out", user, ex.GetType().Name);
+            logger.LogWarning("Groups of {User} could not be re-read: no provider metadata ({Error}); signing out", sub ?? "(unknown)", ex.GetType().Name);
             return null;
         }
+        if (await OidcUserInfo.ReadAsync(oidc.Backchannel, configuration.UserInfoEndpoint, accessToken, sub, logger, "signing out",
+                context.HttpContext.RequestAborted) is not { } root)
+            return null;
+        // A provider that releases roles only in the ID token leaves them as they were; groups must come from userinfo.
+        return (JsonValuesClaimAction.ClaimValues(root, options.GroupsClaim),
+            root.TryGetProperty(options.RolesClaim, out _) ? JsonValuesClaimAction.ClaimValues(root, options.RolesClaim) : null);
     }
 }
 

@@ -38,6 +38,11 @@ public sealed class SignInOptions
     /// </summary>
     public string[] AllowedTenants { get; set; } = [];
     public OidcSettings Oidc { get; set; } = new();
+    /// <summary>
+    /// The OAuth scope a client requests for an access token to the portal's API (e.g. "portal.api"), published in the
+    /// MCP protected-resource metadata. EntraId default: api://{AzureAd:ClientId}/.default.
+    /// </summary>
+    public string? ApiScope { get; set; }
     /// <summary>Extra users for the Development sign-in (besides the demo users), e.g. for trials and tests.</summary>
     public List<DevelopmentUserSettings> DevelopmentUsers { get; set; } = [];
 
@@ -93,4 +98,11 @@ public sealed class OidcSettings
     /// correlation cookie that a cross-site form post needs unless it is Secure.
     /// </summary>
     public string ResponseMode { get; set; } = "form_post";
+    /// <summary>
+    /// The audience (aud) of access tokens the provider issues for the portal's API. When set, /api and /mcp also accept
+    /// such a bearer token (validated against <see cref="Authority"/>; groups and roles from the token and the userinfo
+    /// endpoint, as at sign-in). Must differ from <see cref="ClientId"/>, the audience of ID tokens, so an ID token is
+    /// never taken for an access token.
+    /// </summary>
+    public string? ApiAudience { get; set; }
 }

@@ -18,7 +18,7 @@ namespace KnowledgePortal.Web.Cli;
 /// </summary>
 public static partial class PortalCli
 {
-    private static readonly HashSet<string> Commands = ["import", "search", "ask", "eval", "lab", "bench", "worker", "seed", "migrate", "reconcile"];
+    private static readonly HashSet<string> Commands = ["import", "search", "ask", "eval", "lab", "bench", "worker", "seed", "migrate", "reconcile", "token"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -59,6 +59,7 @@ public static partial class PortalCli
                 "worker" => await WorkerAsync(host),
                 "seed" => 0, // seeded by the start-up above (DemoSeed.Full)
                 "reconcile" => await ReconcileAsync(host.Services, parsed),
+                "token" => await TokenCommand.RunAsync(host.Services, parsed),
                 "migrate" => 0,
                 _ => 2,
             };

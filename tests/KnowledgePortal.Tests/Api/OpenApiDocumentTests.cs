@@ -9,7 +9,8 @@ namespace KnowledgePortal.Tests.Api;
 public class OpenApiDocumentTests(PortalFixture fixture)
 {
     private static readonly string[] ApiOperations =
-        ["Search", "Ask", "ListSessions", "GetSession", "DeleteSession", "RateAnswer", "GetSource", "DownloadDocument"];
+        ["Search", "Ask", "ListSessions", "GetSession", "DeleteSession", "RateAnswer", "GetSource", "DownloadDocument",
+         "ListTokens", "CreateToken", "RevokeToken", "ListAllTokens"];
 
     private static readonly string[] CsvExports =
         ["/admin/audit.csv", "/admin/insights/ledger.csv", "/quality/feedback.csv", "/quality/unanswered.csv", "/admin/lab/runs/{id}/export.csv"];
@@ -93,6 +94,22 @@ public class OpenApiDocumentTests(PortalFixture fixture)
         Assert.Equal(["chunkId", "documentId", "title", "fileName", "collection", "locator", "page", "slide", "sheet", "cellRange", "headingPath", "score", "text"],
             schemas.GetProperty("SearchHitDto").GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["error"], schemas.GetProperty("ErrorResponse").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task OpenApi_TokenEndpoints_DescribeRequestAndTokenShapes()
+    {
+        var doc = await DocumentAsync();
+        var operations = Operations(doc).ToList();
+        var create = operations.Single(o => o.Path == "/api/tokens" && o.Method == "post").Operation;
+        Assert.True(create.GetProperty("responses").TryGetProperty("201", out _));
+        Assert.True(create.GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(operations.Single(o => o.Path == "/api/tokens/{id}" && o.Method == "delete").Operation.GetProperty("responses").TryGetProperty("204", out _));
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        Assert.Equal(["name", "scopes", "days"], schemas.GetProperty("CreateTokenRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["token", "details"], schemas.GetProperty("CreatedTokenDto").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "prefix", "scopes", "createdAt", "expiresAt", "lastUsedAt", "revokedAt", "revokedBy", "owner", "status"],
+            schemas.GetProperty("ApiTokenDto").GetProperty("properties").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

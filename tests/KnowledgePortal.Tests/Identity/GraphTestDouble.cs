@@ -44,6 +44,9 @@ public sealed class GraphTestDouble : IAsyncDisposable
 
     public void SetMemberships(string userId, IEnumerable<string> objectIds) => _memberships[userId] = objectIds.ToArray();
 
+    /// <summary>Users whose account is disabled: GET /v1.0/users/{id} answers accountEnabled false.</summary>
+    public ConcurrentDictionary<string, bool> DisabledUsers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public static async Task<GraphTestDouble> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -53,6 +56,7 @@ public sealed class GraphTestDouble : IAsyncDisposable
         var app = builder.Build();
         app.MapPost("/{tenant}/oauth2/v2.0/token", (string tenant, HttpContext http) => self!.TokenAsync(tenant, http));
         app.MapPost("/v1.0/users/{id}/getMemberObjects", (string id, HttpContext http) => self!.MemberObjectsAsync(id, http));
+        app.MapGet("/v1.0/users/{id}", (string id, HttpContext http) => self!.User(id, http));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         self = new GraphTestDouble(app, address.TrimEnd('/'));
@@ -72,6 +76,17 @@ public sealed class GraphTestDouble : IAsyncDisposable
         var token = $"graph-double-token-{Interlocked.Increment(ref _issued)}-{Guid.NewGuid():N}";
         IssuedTokens.Add(token);
         return Results.Json(new Dictionary<string, object> { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 3600 });
+    }
+
+    /// <summary>GET /v1.0/users/{id}?$select=accountEnabled, as session revalidation reads it.</summary>
+    private IResult User(string id, HttpContext http)
+    {
+        var auth = http.Request.Headers.Authorization.ToString();
+        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !IssuedTokens.Contains(auth["Bearer ".Length..]))
+            return Results.Json(new { error = new { code = "InvalidAuthenticationToken", message = "Access token is empty or invalid." } }, statusCode: 401);
+        if (!_memberships.ContainsKey(id))
+            return Results.Json(new { error = new { code = "Request_ResourceNotFound", message = $"Resource '{id}' does not exist." } }, statusCode: 404);
+        return Results.Json(new Dictionary<string, object> { ["id"] = id, ["accountEnabled"] = !DisabledUsers.ContainsKey(id) });
     }
 
     private async Task<IResult> MemberObjectsAsync(string id, HttpContext http)

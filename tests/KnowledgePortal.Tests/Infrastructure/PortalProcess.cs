@@ -94,6 +94,26 @@ public sealed class PortalProcess : IAsyncDisposable
         return http;
     }
 
+    /// <summary>
+    /// A personal API token, made as a person makes one: with a signed-in client (<see cref="SignInAsync"/>), through
+    /// POST /api/tokens. Returns the secret and the token's id.
+    /// </summary>
+    public static async Task<(string Token, Guid Id)> CreateTokenAsync(HttpClient signedIn, string[] scopes, int days = 7)
+    {
+        var response = await signedIn.PostAsJsonAsync("/api/tokens", new { name = $"test {Guid.NewGuid():N}", scopes, days });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (json.RootElement.GetProperty("token").GetString()!, json.RootElement.GetProperty("details").GetProperty("id").GetGuid());
+    }
+
+    /// <summary>An HTTP client that sends a bearer token (a personal API token), as a script would.</summary>
+    public HttpClient BearerClient(string token)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
     /// <summary>Runs one `./portal` subcommand with the real binary (Development, so demo users work with --as) and waits for it.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(string connectionString, params string[] args)
     {

@@ -14,8 +14,9 @@ namespace KnowledgePortal.Tests.Leak;
 /// <summary>
 /// A generated population of canary documents and users in many group combinations. For every user and many queries
 /// (canary names, prompt injection, forbidden titles) no surface — search, ask stream, citations, source view,
-/// downloads, chat history, the prompts a model received, the portal's log — may contain a marker the user may not
-/// read. The model is an echoing OpenAI-compatible server: whatever it is sent comes back in the answer.
+/// downloads, chat history, the same through a personal API token, every MCP tool, the prompts a model received, the
+/// portal's log — may contain a marker the user may not read. The model is an echoing OpenAI-compatible server:
+/// whatever it is sent comes back in the answer.
 /// </summary>
 [Trait(TestTier.Name, TestTier.Db)]
 public sealed partial class LeakTests : IAsyncLifetime
@@ -180,6 +181,36 @@ public sealed partial class LeakTests : IAsyncLifetime
         return bodies;
     }
 
+    /// <summary>
+    /// Everything the MCP tools give a token of the user: search and ask for every query, the collection list, and
+    /// every passage id asked for by get_passage (refusals included: their text must not leak either).
+    /// </summary>
+    private async Task<List<(string Surface, string Body)>> HarvestMcpAsync(string token, IEnumerable<string> queries)
+    {
+        var bodies = new List<(string, string)>();
+        await using var client = await McpTestClient.ConnectAsync(_portal.BaseUrl, token);
+        foreach (var q in queries)
+        {
+            bodies.Add(($"mcp search_documents '{q}'", McpTestClient.Text(await client.CallToolAsync("search_documents", new Dictionary<string, object?> { ["query"] = q }))));
+            bodies.Add(($"mcp ask '{q}'", McpTestClient.Text(await client.CallToolAsync("ask", new Dictionary<string, object?> { ["question"] = q }))));
+        }
+        bodies.Add(("mcp list_collections", McpTestClient.Text(await client.CallToolAsync("list_collections", new Dictionary<string, object?>()))));
+        await using var db = _services.Db.CreateContext();
+        foreach (var chunkId in await db.Chunks.Select(c => c.Id).ToListAsync())
+            bodies.Add(($"mcp get_passage {chunkId}", McpTestClient.Text(await client.CallToolAsync("get_passage", new Dictionary<string, object?> { ["chunkId"] = chunkId }))));
+        return bodies;
+    }
+
+    /// <summary>The same surfaces through a personal API token: /api with the bearer token, and the MCP tools.</summary>
+    private async Task<List<(string Surface, string Body)>> HarvestWithTokenAsync(string user, string token, IEnumerable<string> queries)
+    {
+        var list = queries.ToList();
+        using var bearer = _portal.BearerClient(token);
+        var bodies = (await HarvestAsync(user, bearer, list)).Select(b => ("token " + b.Surface, b.Body)).ToList();
+        bodies.AddRange(await HarvestMcpAsync(token, list));
+        return bodies;
+    }
+
     /// <summary>What the Documents page and its chunk preview show, through the Core queries the pages call.</summary>
     private async Task<List<(string Surface, string Body)>> HarvestPagesAsync(string user)
     {
@@ -219,6 +250,9 @@ public sealed partial class LeakTests : IAsyncLifetime
                 .Concat(_canaries.Select(c => c.Marker[..^Run.Length]))
                 .Concat(_canaries.Select(c => $"canary report {c.Collection} canary-{c.Collection.Replace("Leak ", "")}.txt"));
             var bodies = await HarvestAsync(user, http, queries);
+            // The same person through a personal API token: /api with the bearer token and every MCP tool.
+            var (token, _) = await PortalProcess.CreateTokenAsync(http, ["search", "ask"], days: 1);
+            bodies.AddRange(await HarvestWithTokenAsync(user, token, queries));
             var pages = await HarvestPagesAsync(user);
             bodies.AddRange(pages);
             AssertNoMarker(bodies, Forbidden(user), user);
@@ -240,8 +274,11 @@ public sealed partial class LeakTests : IAsyncLifetime
     {
         var c3 = _canaries.Single(c => c.Collection == "Leak C3");
         using var http = await SignInAsync("u-revoked");
+        var (token, _) = await PortalProcess.CreateTokenAsync(http, ["search", "ask"], days: 1);
         var before = await HarvestAsync("u-revoked", http, ["What is the secret canary code?"]);
         Assert.Contains(before, b => b.Body.Contains(c3.Marker)); // readable while granted, also in chat history
+        var beforeWithToken = await HarvestMcpAsync(token, ["What is the secret canary code?"]);
+        Assert.Contains(beforeWithToken, b => b.Body.Contains(c3.Marker)); // and through the token made before the revocation
         // An old conversation whose answer (echoed by the model) carries the C3 marker, to follow up on after revocation.
         var old = await (await http.PostAsJsonAsync("/api/ask", new { question = "What is the secret canary code?" })).Content.ReadAsStringAsync();
         Assert.Contains(c3.Marker, old);
@@ -255,6 +292,8 @@ public sealed partial class LeakTests : IAsyncLifetime
         var after = await HarvestAsync("u-revoked", http, ["What is the secret canary code?", "canary report C3"]);
         var followUp = await http.PostAsJsonAsync("/api/ask", new { question = "And what was that code again?", sessionId = oldSession });
         after.Add(("follow-up in the old session", await followUp.Content.ReadAsStringAsync()));
+        // The token made while C3 was granted carries no access of its own: it loses C3 with its user.
+        after.AddRange(await HarvestWithTokenAsync("u-revoked", token, ["What is the secret canary code?", "canary report C3"]));
         after.AddRange(_model.ChatRequests.Skip(promptsBefore).Select((r, i) => ($"prompt {i} after revocation", string.Join("\n", r.Messages.Select(m => m.Content)))));
         AssertNoMarker(after, [c3], "u-revoked (revoked)");
         Assert.DoesNotContain(c3.Marker, _portal.Log);
