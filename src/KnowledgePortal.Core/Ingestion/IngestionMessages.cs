@@ -25,7 +25,7 @@ public static class IngestionMessages
 
     public static PortalMessage ImageTooLarge(long width, long height, long limitMegapixels) => PortalMessage.Create(Prefix + "ImageTooLarge",
         "This image is {width} × {height} pixels ({megapixels} megapixels); the limit is {limit} megapixels (Ingestion:MaxImageMegapixels).",
-        ("width", width), ("height", height), ("megapixels", Math.Ceiling(width * (double)height / 1_000_000)), ("limit", limitMegapixels));
+        ("width", width), ("height", height), ("megapixels", (long)Math.Ceiling(width * (double)height / 1_000_000)), ("limit", limitMegapixels));
 
     public static PortalMessage ImageNeedsOcr() => PortalMessage.Create(Prefix + "ImageNeedsOcr",
         "This is an image: reading its text needs OCR (Ingestion:OcrEnabled, needs tesseract-ocr).");
