@@ -39,7 +39,7 @@ public class OcrBrowserTests(OcrPortalFixture fixture)
             await Assertions.Expect(row.Locator("[data-testid=doc-status]")).ToHaveTextAsync("Ready", new() { Timeout = 120_000 });
             Assert.Equal(0, await row.Locator("[data-testid=doc-ocr-progress]").CountAsync());
 
-            await row.Locator("button[aria-label=Preview]").ClickAsync();
+            await row.Locator("button[aria-label='Preview extracted text']").ClickAsync();
             var flag = page.Locator("[data-testid=chunk-ocr-low]").First;
             await flag.WaitForAsync();
             Assert.Matches("Recognised by OCR with low confidence \\(\\d+%\\)", await flag.InnerTextAsync());
