@@ -17,19 +17,32 @@ public static class DemoScan
     private const int Dpi = 150;
 
     /// <summary>The scanned memo (Handbook collection), or null when pdftoppm is missing or fails.</summary>
-    public static DemoFile? TryBuild(ExtractionLimits limits, CancellationToken ct = default)
+    public static DemoFile? TryBuild(ExtractionLimits limits, CancellationToken ct = default) =>
+        Scan(Memo(), Dpi, limits, ct, 1) is { } scan ? new DemoFile(DemoData.Handbook, FileName, scan) : null;
+
+    /// <summary>
+    /// What scanning a printout of <paramref name="pages"/> (1-based) of <paramref name="pdf"/> gives: each rendered to a
+    /// grey image at <paramref name="dpi"/> by pdftoppm, wrapped in an image-only PDF. Null when pdftoppm is missing or fails.
+    /// </summary>
+    public static byte[]? Scan(byte[] pdf, int dpi, ExtractionLimits limits, CancellationToken ct, params int[] pages)
     {
         if (!File.Exists(limits.PdftoppmPath)) return null;
-        var memo = Path.Combine(Path.GetTempPath(), $"kp-demo-scan-{Guid.NewGuid():N}.pdf");
+        var path = Path.Combine(Path.GetTempPath(), $"kp-scan-{Guid.NewGuid():N}.pdf");
         try
         {
-            File.WriteAllBytes(memo, Memo());
-            var render = PdfPageRenderer.Render(memo, 1, Dpi, limits, TimeSpan.FromSeconds(30), ct);
-            return render.Succeeded ? new DemoFile(DemoData.Handbook, FileName, ImagePdfBuilder.Build([(render.Stdout, Dpi)])) : null;
+            File.WriteAllBytes(path, pdf);
+            var images = new List<(byte[] Png, int Dpi)>();
+            foreach (var page in pages)
+            {
+                var render = PdfPageRenderer.Render(path, page, dpi, limits, TimeSpan.FromSeconds(60), ct);
+                if (!render.Succeeded) return null;
+                images.Add((render.Stdout, dpi));
+            }
+            return ImagePdfBuilder.Build(images);
         }
         finally
         {
-            File.Delete(memo);
+            File.Delete(path);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using KnowledgePortal.Core.Demo.Builders;
+using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Ingestion.Extraction;
 
 namespace KnowledgePortal.Tests.Extraction;
@@ -42,7 +42,7 @@ internal static class Scans
 
     /// <summary>An image-only PDF of <paramref name="pages"/> of <paramref name="pdf"/>, rendered at <paramref name="dpi"/>.</summary>
     public static byte[] ScannedPdf(byte[] pdf, int dpi, params int[] pages) =>
-        ImagePdfBuilder.Build(pages.Select(p => (Render(pdf, p, dpi), dpi)).ToList());
+        DemoScan.Scan(pdf, dpi, Ocr, CancellationToken.None, pages) ?? throw new InvalidOperationException("pdftoppm (poppler-utils) is needed");
 
     /// <summary>The PDFs one after the other (pdfunite).</summary>
     public static byte[] Join(params byte[][] pdfs)

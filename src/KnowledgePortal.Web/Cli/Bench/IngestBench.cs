@@ -20,6 +20,7 @@ public static class IngestBench
 {
     private const string CorpusFolder = "tests/KnowledgePortal.Tests/TestFiles/corpus";
     private const int EmbedBatch = 64;
+    private const string JapaneseTextPdf = "ja_regulation_text.pdf";
 
     private sealed record BenchFile(string Name, string Path, byte[] Content, string Source);
 
@@ -60,8 +61,11 @@ public static class IngestBench
                     else skipped.Add(new SkippedFile(f.Name, ex.Message));
                 }
             }
+            // Scans made here: the demo's memo (English) and, from the corpus, a Japanese regulation page scanned at 300 dpi.
             if (DemoScan.TryBuild(ocrLimits, ct) is { } demoScan)
                 scans.Add(new BenchFile(demoScan.FileName, Path.Combine(tempDir, demoScan.FileName), demoScan.Content, "demo"));
+            if (files.FirstOrDefault(f => f.Name == JapaneseTextPdf) is { } japanese && DemoScan.Scan(japanese.Content, 300, ocrLimits, ct, 1) is { } jaScan)
+                scans.Add(new BenchFile("scan-of-" + JapaneseTextPdf, Path.Combine(tempDir, "scan-of-" + JapaneseTextPdf), jaScan, "corpus, scanned here"));
             var ocr = MeasureOcr(scans, ocrLimits, repeat, skipped, ct);
             var pdfs = extracted.Where(e => e.Result.DetectedType == "pdf").ToList();
             var docxs = extracted.Where(e => e.Result.DetectedType == "docx").ToList();
