@@ -148,7 +148,7 @@ public class OcrExtractionTests
             Assert.Equal("Ingestion.OcrTimeout", ex.Detail.Code);
             Assert.Contains("longer than 1 s (Ingestion:OcrPageTimeoutSeconds)", ex.Message);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
-            Assert.DoesNotContain(ChildCommands(), c => c.Contains(tesseract, StringComparison.Ordinal));
+            Assert.Empty(IngestionBoundsTests.ChildProcesses(tesseract));
         }
         finally
         {
@@ -167,24 +167,4 @@ public class OcrExtractionTests
     }
 
     private static HashSet<string> OcrFolders() => Directory.GetDirectories(Path.GetTempPath(), "kp-ocr-*").ToHashSet();
-
-    /// <summary>Command lines of this process's children (a killed tool must not linger).</summary>
-    private static List<string> ChildCommands()
-    {
-        var children = new List<string>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] is "Z" or "X" || int.Parse(fields[1]) != Environment.ProcessId) continue;
-                children.Add(File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-            {
-            }
-        }
-        return children;
-    }
 }
