@@ -46,6 +46,21 @@ public class OcrIngestionTests
     }
 
     [Fact]
+    public async Task SeedDemoDocumentsAsync_OcrOn_ScannedMemoIsSeededAndSearchable()
+    {
+        await using var services = await TestServices.StartAsync("ocrdemo", new Dictionary<string, string?> { ["Ingestion:OcrEnabled"] = "true" });
+
+        await services.Services.SeedDemoDocumentsAsync();
+        await services.DrainQueueAsync();
+
+        var staff = await services.UserAsync("staff");
+        var search = await services.Get<HybridRetriever>().SearchAsync(staff, new SearchRequest("Where do visitors collect their badge?", TopK: 3));
+        var hit = search.Passages.First();
+        Assert.Equal(DemoScan.FileName, hit.FileName);
+        Assert.Contains("VISITOR badge", hit.Text);
+    }
+
+    [Fact]
     public async Task PreviewAsync_PageBelowTheConfidenceSetting_IsFlaggedLow()
     {
         await using var services = await TestServices.StartAsync("ocrlow", new Dictionary<string, string?>
