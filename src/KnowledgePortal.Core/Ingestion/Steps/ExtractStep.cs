@@ -25,6 +25,12 @@ internal sealed class ExtractStep(
     {
         var o = options.Value;
         await job.ShowStatusAsync(DocumentStatus.Extracting, ct);
+        if (job.Job.OcrPagesTotal != 0)
+        {
+            // A retry reads the file again: no page count from the attempt before it.
+            (job.Job.OcrPagesTotal, job.Job.OcrPagesDone) = (0, 0);
+            await job.SaveAsync(ct);
+        }
         DocumentVersion version;
         byte[] content;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
