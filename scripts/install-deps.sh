@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the portal needs on Debian 12: PostgreSQL 15, pgvector (built from the
-# Debian source package, since bookworm does not ship it) and, with --browser (./portal test), Chromium,
-# poppler-utils and sentencepiece.
+# Debian source package, since bookworm does not ship it), OCR (tesseract with Japanese, vertical Japanese and
+# English, and poppler-utils' pdftoppm to render scanned pages) and, with --browser (./portal test), Chromium
+# and sentencepiece.
 # Idempotent: each step checks first, so a second run costs a second or two.
 set -euo pipefail
 
@@ -67,11 +68,20 @@ if [[ -z "$installed" ]] || [[ $(printf '%s\n%s\n' "$pgvector_min" "$installed" 
   log "pgvector installed: $(grep default_version "$ext_dir/vector.control")"
 fi
 
+# OCR of scans and images (Ingestion:OcrEnabled, on in the demo): tesseract and its languages, pdftoppm to render pages.
+tessdata=/usr/share/tesseract-ocr/5/tessdata
+ocr_missing=()
+command -v tesseract >/dev/null || ocr_missing+=(tesseract-ocr)
+for lang in jpn:tesseract-ocr-jpn jpn_vert:tesseract-ocr-jpn-vert eng:tesseract-ocr-eng; do
+  [[ -f "$tessdata/${lang%%:*}.traineddata" ]] || ocr_missing+=("${lang#*:}")
+done
+command -v pdftoppm >/dev/null || ocr_missing+=(poppler-utils)
+if [[ ${#ocr_missing[@]} -gt 0 ]]; then
+  apt_install "${ocr_missing[@]}"
+fi
+
 if [[ $want_browser -eq 1 ]] && [[ ! -x /usr/bin/chromium ]]; then
   apt_install chromium
-fi
-if [[ $want_browser -eq 1 ]] && ! command -v pdftotext >/dev/null; then
-  apt_install poppler-utils
 fi
 # Japanese text in the browser (screenshots of the ja UI) needs a CJK font; Debian's Chromium ships none.
 if [[ $want_browser -eq 1 ]] && [[ ! -d /usr/share/fonts/opentype/noto ]]; then

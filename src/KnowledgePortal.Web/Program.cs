@@ -11,7 +11,7 @@ using KnowledgePortal.Web.Mcp;
 using Microsoft.Extensions.Options;
 
 // A child process reading one file for the ingestion worker (killed when its time is up); see IsolatedExtraction.
-if (args is [ExtractionHost.Command]) return await IsolatedExtraction.ServeAsync(Console.OpenStandardInput(), Console.OpenStandardOutput());
+if (args is [ExtractionHost.Command]) return await IsolatedExtraction.ServeAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
 if (PortalCli.IsCommand(args)) return await PortalCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);

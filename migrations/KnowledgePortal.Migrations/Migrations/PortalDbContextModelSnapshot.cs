@@ -334,6 +334,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("heading_path");
 
+                    b.Property<float?>("OcrConfidence")
+                        .HasColumnType("real")
+                        .HasColumnName("ocr_confidence");
+
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer")
                         .HasColumnName("ordinal");
@@ -851,6 +855,14 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("locked_until");
 
+                    b.Property<int>("OcrPagesDone")
+                        .HasColumnType("integer")
+                        .HasColumnName("ocr_pages_done");
+
+                    b.Property<int>("OcrPagesTotal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ocr_pages_total");
+
                     b.Property<int>("Pages")
                         .HasColumnType("integer")
                         .HasColumnName("pages");
@@ -1262,6 +1274,10 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.Property<Guid>("JobId")
                         .HasColumnType("uuid")
                         .HasColumnName("job_id");
+
+                    b.Property<float?>("OcrConfidence")
+                        .HasColumnType("real")
+                        .HasColumnName("ocr_confidence");
 
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer")

@@ -3,6 +3,7 @@ using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Core.Demo;
 
@@ -26,7 +27,10 @@ public static class DemoSeeding
         var system = UserAccess.System(collections.Values.ToArray());
         var intake = services.GetRequiredService<DocumentIntake>();
         var queued = 0;
-        foreach (var file in DemoDocuments.All())
+        // With OCR on, the demo includes a scanned memo (rendered now: it needs pdftoppm); without, it would only fail.
+        var ingestion = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
+        var scan = ingestion.OcrEnabled ? DemoScan.TryBuild(ingestion.ToLimits(), ct) : null;
+        foreach (var file in scan is null ? DemoDocuments.All() : [.. DemoDocuments.All(), scan])
         {
             if (!collections.TryGetValue(file.Collection, out var collectionId)) continue;
             var result = await intake.UploadAsync(system, collectionId, file.FileName, file.Content, ct);

@@ -142,6 +142,8 @@ public class Chunk
     public int? Paragraph { get; set; }
     public int TokenCount { get; set; }
     public required string ContentHash { get; set; }
+    /// <summary>For text recognised by OCR, its page's confidence (0–100); null for text read from the file.</summary>
+    public float? OcrConfidence { get; set; }
     public int[] AllowedGroupIds { get; set; } = [];
     public SensitivityLabel Sensitivity { get; set; }
     public Vector? Embedding { get; set; }
@@ -196,6 +198,9 @@ public class IngestionJob
     public string? Title { get; set; }
     public int ChunksTotal { get; set; }
     public int ChunksEmbedded { get; set; }
+    /// <summary>Pages the extract step recognises by OCR (scans, images) and how many it has done: "OCR page 3 of 10".</summary>
+    public int OcrPagesTotal { get; set; }
+    public int OcrPagesDone { get; set; }
     public string? Warnings { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
@@ -219,6 +224,7 @@ public class PendingChunk
     public int? Paragraph { get; set; }
     public int TokenCount { get; set; }
     public required string ContentHash { get; set; }
+    public float? OcrConfidence { get; set; }
     /// <summary>Lexemes of the passage text for the full-text column (CJK as bigrams), computed once at the chunk step.</summary>
     public required string IndexText { get; set; }
     /// <summary>Lexemes of the context (heading path, slide title, sheet name): a field weighted above the text.</summary>

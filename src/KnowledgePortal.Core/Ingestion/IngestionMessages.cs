@@ -20,6 +20,19 @@ public static class IngestionMessages
     public static PortalMessage TooManyPages(int pages, int limit) => PortalMessage.Create(Prefix + "TooManyPages",
         "This PDF has {pages} pages; the limit is {limit}. Split it into smaller files.", ("pages", pages), ("limit", limit));
 
+    public static PortalMessage TooManyImagePages(int limit) => PortalMessage.Create(Prefix + "TooManyImagePages",
+        "This image file has more than {limit} pages. Split it into smaller files.", ("limit", limit));
+
+    public static PortalMessage ImageTooLarge(long width, long height, long limitMegapixels) => PortalMessage.Create(Prefix + "ImageTooLarge",
+        "This image is {width} × {height} pixels ({megapixels} megapixels); the limit is {limit} megapixels (Ingestion:MaxImageMegapixels).",
+        ("width", width), ("height", height), ("megapixels", (long)Math.Ceiling(width * (double)height / 1_000_000)), ("limit", limitMegapixels));
+
+    public static PortalMessage ImageNeedsOcr() => PortalMessage.Create(Prefix + "ImageNeedsOcr",
+        "This is an image: reading its text needs OCR (Ingestion:OcrEnabled, needs tesseract-ocr).");
+
+    public static PortalMessage OcrTimeout(int seconds) => PortalMessage.Create(Prefix + "OcrTimeout",
+        "Recognising the text of a page (OCR) took longer than {seconds} s (Ingestion:OcrPageTimeoutSeconds) and was stopped.", ("seconds", seconds));
+
     public static PortalMessage TooMuchText(long limit) => PortalMessage.Create(Prefix + "TooMuchText",
         "This file contains more text than can be indexed (limit {limit} characters); split it into smaller files.", ("limit", limit));
 

@@ -26,8 +26,21 @@ public sealed class IngestionOptions
     /// </summary>
     public bool IsolateExtraction { get; set; } = true;
     public MacroPolicy MacroPolicy { get; set; } = MacroPolicy.IndexWithoutMacros;
+    /// <summary>Recognise scanned pages and image files with tesseract (pages without a text layer are rendered by pdftoppm).</summary>
     public bool OcrEnabled { get; set; }
     public string TesseractPath { get; set; } = "/usr/bin/tesseract";
+    public string PdftoppmPath { get; set; } = "/usr/bin/pdftoppm";
+    /// <summary>Tesseract languages for horizontal text, e.g. "jpn+eng" (installed as tesseract-ocr-jpn, tesseract-ocr-eng).</summary>
+    public string OcrLanguages { get; set; } = "jpn+eng";
+    /// <summary>Languages for vertical text ("jpn_vert", tesseract-ocr-jpn-vert), tried when a horizontal reading is unsure; empty: never.</summary>
+    public string OcrVerticalLanguages { get; set; } = "jpn_vert";
+    [Range(72, 600)] public int OcrDpi { get; set; } = 300;
+    /// <summary>Time one page may take to render and recognise; each page to recognise adds it to <see cref="FileTimeoutSeconds"/>.</summary>
+    [Range(1, 3600)] public int OcrPageTimeoutSeconds { get; set; } = 60;
+    /// <summary>Largest image (or page of a TIFF) accepted, read from its header before it is decoded: image-bomb protection.</summary>
+    [Range(1, 10_000)] public int MaxImageMegapixels { get; set; } = 100;
+    /// <summary>Pages recognised with a lower confidence (0–100) are flagged in the chunk preview.</summary>
+    [Range(0, 100)] public double OcrLowConfidence { get; set; } = 60;
 
     [Range(50, 8000)] public int ChunkTokens { get; set; } = 400;
     [Range(0, 2000)] public int ChunkOverlapTokens { get; set; } = 60;
@@ -52,5 +65,12 @@ public sealed class IngestionOptions
         Macros = MacroPolicy,
         OcrEnabled = OcrEnabled,
         TesseractPath = TesseractPath,
+        PdftoppmPath = PdftoppmPath,
+        OcrLanguages = OcrLanguages,
+        OcrVerticalLanguages = OcrVerticalLanguages ?? "",
+        OcrDpi = OcrDpi,
+        OcrPageTimeout = TimeSpan.FromSeconds(OcrPageTimeoutSeconds),
+        MaxImagePixels = MaxImageMegapixels * 1_000_000L,
+        OcrLowConfidence = OcrLowConfidence,
     };
 }

@@ -3,7 +3,9 @@ using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Text;
+using KnowledgePortal.Core.Ingestion.Extraction;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace KnowledgePortal.Core.Library;
@@ -14,8 +16,10 @@ public sealed record LibraryCollection(int Id, string Name, string? Description,
 /// <param name="CanRetry">A re-run of the same file can succeed (<see cref="IngestionMessages.CanRetry"/>).</param>
 /// <param name="PreviousVersionSearchable">The failure concerns a new version; an older one is still indexed.</param>
 /// <param name="Progress">Percent of the newest job (<see cref="IngestionProgress"/>).</param>
+/// <param name="Ocr">While the newest job reads the file: how many of its pages OCR has recognised; null when it recognises none.</param>
 public sealed record LibraryDocument(Guid Id, string Title, string FileName, DocumentStatus Status, PortalMessage? Failure, int ChunkCount,
-    DateTimeOffset UpdatedAt, double Progress, DateOnly? ReviewDue, bool CanRetry = false, bool PreviousVersionSearchable = false)
+    DateTimeOffset UpdatedAt, double Progress, DateOnly? ReviewDue, bool CanRetry = false, bool PreviousVersionSearchable = false,
+    OcrProgress? Ocr = null)
 {
     /// <summary>English failure text, as the CLI and the database hold it.</summary>
     public string? FailureReason => Failure?.Text;
@@ -24,7 +28,10 @@ public sealed record LibraryDocument(Guid Id, string Title, string FileName, Doc
 /// <summary>An admin moved a model cleared for Confidential data to another endpoint (shown to managers of such collections).</summary>
 public sealed record ProviderEndpointNotice(DateTimeOffset At, string Admin, string Profile, string? Endpoint);
 
-public sealed record ChunkPreview(int Ordinal, string Locator, string? Context, string Text, int Tokens);
+/// <param name="OcrConfidence">For a passage recognised by OCR, its page's confidence (0–100).</param>
+/// <param name="LowOcrConfidence">Below Ingestion:OcrLowConfidence: the preview flags it, to be checked against the original.</param>
+public sealed record ChunkPreview(int Ordinal, string Locator, string? Context, string Text, int Tokens, double? OcrConfidence = null,
+    bool LowOcrConfidence = false);
 
 /// <summary>What the preview dialog shows: the readable passages, or why there are none.</summary>
 public sealed record DocumentPreview(IReadOnlyList<ChunkPreview> Chunks, DocumentStatus? Status, PortalMessage? Failure);
@@ -35,7 +42,7 @@ public sealed record DocumentPreview(IReadOnlyList<ChunkPreview> Chunks, Documen
 /// <see cref="SourceAccess.DocumentReadableSql"/>) and the chunk ACL, as search and download do. Managing a collection
 /// lists all its documents (titles and status, to curate them) but reads no passage the manager could not read anyway.
 /// </summary>
-public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFactory<PortalDbContext> dbFactory, IOptions<IngestionOptions> ingestion)
 {
     /// <summary>
     /// The collections the Documents page lists: those the user can read and those they manage, with the number of
@@ -89,7 +96,7 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
             {
                 Document = d,
                 Job = db.IngestionJobs.Where(j => j.DocumentId == d.Id).OrderByDescending(j => j.CreatedAt)
-                    .Select(j => new { j.Status, j.CompletedStep, j.ChunksTotal, j.ChunksEmbedded }).FirstOrDefault(),
+                    .Select(j => new { j.Status, j.CompletedStep, j.ChunksTotal, j.ChunksEmbedded, j.OcrPagesDone, j.OcrPagesTotal }).FirstOrDefault(),
             })
             .ToListAsync(ct);
         return rows.Select(r =>
@@ -97,12 +104,14 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
             var d = r.Document;
             var unsuccessful = d.Status is DocumentStatus.Failed or DocumentStatus.Cancelled;
             var failure = unsuccessful ? PortalMessage.FromStored(d.FailureCode, d.FailureArgs, d.FailureReason) : null;
-            var progress = r.Job is { } j ? IngestionProgress.Percent(j.Status, j.CompletedStep, j.ChunksTotal, j.ChunksEmbedded) : 0;
+            var progress = r.Job is { } j ? IngestionProgress.Percent(j.Status, j.CompletedStep, j.ChunksTotal, j.ChunksEmbedded, j.OcrPagesDone, j.OcrPagesTotal) : 0;
+            var ocr = r.Job is { Status: JobStatus.Queued or JobStatus.Running, CompletedStep: IngestionSteps.None, OcrPagesTotal: > 0 } o
+                ? new OcrProgress(o.OcrPagesDone, o.OcrPagesTotal) : null;
             return new LibraryDocument(d.Id, d.Title, d.FileName, d.Status, failure, d.ChunkCount, d.UpdatedAt, progress,
                 // A review date is about indexed content: a document that never got indexed has none to show.
                 d.CurrentVersionId is null ? null : d.ReviewDue,
                 unsuccessful && IngestionMessages.CanRetry(d.FailureCode),
-                unsuccessful && d.CurrentVersionId is not null);
+                unsuccessful && d.CurrentVersionId is not null, ocr);
         }).ToList();
     }
 
@@ -150,7 +159,7 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
     {
         if (user.GroupIds.Length == 0) return [];
         await using var cmd = dataSource.CreateCommand($"""
-            SELECT c.ordinal, c.context, c.text, c.token_count, {SourceLocatorColumns.Select("c")}
+            SELECT c.ordinal, c.context, c.text, c.token_count, c.ocr_confidence, {SourceLocatorColumns.Select("c")}
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE c.document_id = @id AND c.allowed_group_ids && @groups AND {SourceAccess.DocumentReadableSql}
             ORDER BY c.ordinal LIMIT 500
@@ -158,11 +167,14 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
         cmd.Parameters.AddWithValue("id", documentId);
         cmd.Parameters.AddWithValue("groups", user.GroupIds);
         var result = new List<ChunkPreview>();
+        var low = ingestion.Value.OcrLowConfidence;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var locator = SourceLocatorColumns.Read(r, 4);
-            result.Add(new ChunkPreview(r.GetInt32(0), locator.ToDisplay(), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt32(3)));
+            var locator = SourceLocatorColumns.Read(r, 5);
+            double? confidence = r.IsDBNull(4) ? null : r.GetFloat(4);
+            result.Add(new ChunkPreview(r.GetInt32(0), locator.ToDisplay(), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt32(3),
+                confidence, confidence < low));
         }
         return result;
     }

@@ -122,7 +122,8 @@ public class ProviderAdministrationTests
         // The HR manager of a Confidential collection is told on the Documents page; a reader who manages nothing is not.
         await using (var db = world.Db.CreateContext())
             await db.Collections.Where(c => c.Id == world.HrPolicies).ExecuteUpdateAsync(c => c.SetProperty(x => x.Sensitivity, SensitivityLabel.Confidential));
-        var library = new KnowledgePortal.Core.Library.DocumentLibrary(world.Db.DataSource, world.Db.Factory);
+        var library = new KnowledgePortal.Core.Library.DocumentLibrary(world.Db.DataSource, world.Db.Factory,
+            Microsoft.Extensions.Options.Options.Create(new KnowledgePortal.Core.Ingestion.IngestionOptions()));
         var notice = Assert.Single(await library.ProviderNoticesAsync(world.HrActor));
         Assert.Equal((input.Name, "https://attacker.example.org/v1", "admin"), (notice.Profile, notice.Endpoint, notice.Admin));
         Assert.Empty(await library.ProviderNoticesAsync(world.HrActor with { ManagedCollectionIds = [] }));

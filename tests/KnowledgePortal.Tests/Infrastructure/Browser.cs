@@ -42,8 +42,11 @@ public static class Browser
 }
 
 /// <summary>One portal process and one browser shared by the browser tests of a collection.</summary>
-public sealed class PortalFixture : IAsyncLifetime
+public class PortalFixture : IAsyncLifetime
 {
+    /// <summary>Configuration the portal process starts with (environment variables, e.g. <c>Ingestion__OcrEnabled</c>).</summary>
+    protected virtual IDictionary<string, string>? Settings => null;
+
     private TestDb? _db;
 
     public PortalProcess Portal { get; private set; } = null!;
@@ -54,7 +57,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync("browser");
-        Portal = await PortalProcess.StartAsync(_db.ConnectionString);
+        Portal = await PortalProcess.StartAsync(_db.ConnectionString, Settings);
         (Playwright, Browser) = await Infrastructure.Browser.LaunchAsync();
     }
 

@@ -250,16 +250,18 @@ public static class Chunker
             string? context = ContextOf(first);
             var locator = first.Locator;
             string? merged = null;
+            double? ocrConfidence = null;
             int lastBlock = -1;
             foreach (var piece in current)
             {
                 if (piece.Block == lastBlock) continue;
                 lastBlock = piece.Block;
                 merged = CellRange.Merge(merged, blocks[piece.Block].Locator.CellRange);
+                if (blocks[piece.Block].OcrConfidence is { } c) ocrConfidence = Math.Min(c, ocrConfidence ?? c);
             }
             if (merged is not null && merged != locator.CellRange) locator = locator with { CellRange = merged };
 
-            output.Add(new ChunkDraft(output.Count, text, context, locator, tokens, ComputeContentHash(context, text)));
+            output.Add(new ChunkDraft(output.Count, text, context, locator, tokens, ComputeContentHash(context, text), ocrConfidence));
             return [.. current];
         }
 

@@ -22,10 +22,12 @@ public sealed class ChunkingOptions
 /// <param name="Locator">Page / slide / sheet of the chunk; for sheets the merged cell range of its rows.</param>
 /// <param name="TokenCount">Tokens in <paramref name="Text"/> as counted by the <see cref="ITokenCounter"/> used.</param>
 /// <param name="ContentHash">Lower-case hex SHA-256 of UTF-8 <c>Context + "\n" + Text</c> (empty string for no context).</param>
+/// <param name="OcrConfidence">The lowest OCR confidence of its blocks (their page's); null when none was recognised by OCR.</param>
 public sealed record ChunkDraft(
     int Ordinal,
     string Text,
     string? Context,
     SourceLocator Locator,
     int TokenCount,
-    string ContentHash);
+    string ContentHash,
+    double? OcrConfidence = null);

@@ -17,7 +17,9 @@ public static class DocumentExtractor
     /// <summary>Extracts text blocks from <paramref name="content"/>; see <see cref="ExtractionResult"/>.</summary>
     /// <exception cref="ExtractionException">The file cannot be indexed; the message explains why.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public static ExtractionResult Extract(byte[] content, string fileName, ExtractionLimits limits, CancellationToken ct = default)
+    /// <param name="progress">Told how far the OCR of scanned pages and images is, page by page.</param>
+    public static ExtractionResult Extract(byte[] content, string fileName, ExtractionLimits limits, CancellationToken ct = default,
+        Action<OcrProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(limits);
@@ -31,7 +33,7 @@ public static class DocumentExtractor
 
         try
         {
-            return ExtractCore(content, fileName, limits, ct);
+            return ExtractCore(content, fileName, limits, ct, progress);
         }
         catch (ExtractionException)
         {
@@ -59,10 +61,11 @@ public static class DocumentExtractor
         }
     }
 
-    private static ExtractionResult ExtractCore(byte[] content, string fileName, ExtractionLimits limits, CancellationToken ct)
+    private static ExtractionResult ExtractCore(byte[] content, string fileName, ExtractionLimits limits, CancellationToken ct,
+        Action<OcrProgress>? progress)
     {
         var sniff = FileSniffer.Sniff(content, fileName);
-        var sink = new ExtractionSink(limits, ct);
+        var sink = new ExtractionSink(limits, ct, progress);
         if (sniff.Encoding is "shift_jis") sink.Warn("text decoded as Shift_JIS");
         if (sniff.Format is { } format) return format.Read(new SniffedFile(format, content, fileName, sniff.Text ?? string.Empty), sink);
 

@@ -52,8 +52,15 @@ public static class DocumentFormats
     public static readonly FileFormat Html = new("html", "text/html", new TextFile(),
         (file, sink) => HtmlExtractor.Extract(file.Text, file.Format.Name, sink), ".html", ".htm");
 
+    // Images are documents through OCR (ImageExtractor); their headers are checked against the pixel limit first.
+    public static readonly FileFormat Png = new("png", "image/png", new Magic(ImageHeader.IsPng), ImageExtractor.Extract, ".png");
+
+    public static readonly FileFormat Jpeg = new("jpeg", "image/jpeg", new Magic(ImageHeader.IsJpeg), ImageExtractor.Extract, ".jpg", ".jpeg");
+
+    public static readonly FileFormat Tiff = new("tiff", "image/tiff", new Magic(ImageHeader.IsTiff), ImageExtractor.Extract, ".tif", ".tiff");
+
     /// <summary>Every format, in the order messages list them.</summary>
-    public static readonly IReadOnlyList<FileFormat> All = [Docx, Docm, Xlsx, Xlsm, Pptx, Pptm, Pdf, Txt, Md, Csv, Html];
+    public static readonly IReadOnlyList<FileFormat> All = [Docx, Docm, Xlsx, Xlsm, Pptx, Pptm, Pdf, Txt, Md, Csv, Html, Png, Jpeg, Tiff];
 
     /// <summary>What a file whose extension is unknown is stored and served as.</summary>
     public const string UnknownContentType = "application/octet-stream";

@@ -10,7 +10,9 @@ namespace KnowledgePortal.Core.Ingestion.Extraction;
 /// <param name="Text">Clean text (NFKC normalised, whitespace collapsed).</param>
 /// <param name="Locator">Page / slide / sheet + cell range / heading path of this block.</param>
 /// <param name="Context">Heading path, slide title or sheet name shown with the chunk (may equal Locator.HeadingPath).</param>
-public sealed record ExtractedBlock(string Text, SourceLocator Locator, string? Context = null);
+/// <param name="OcrConfidence">For text recognised by OCR, its page's confidence (0–100, the mean of tesseract's word
+/// confidences weighted by word length); null for text read from the file.</param>
+public sealed record ExtractedBlock(string Text, SourceLocator Locator, string? Context = null, double? OcrConfidence = null);
 
 /// <param name="Blocks">Text in reading order.</param>
 /// <param name="PageCount">Pages (pdf), slides (pptx), sheets (xlsx) or 1 for flowing documents.</param>
@@ -79,5 +81,21 @@ public sealed record ExtractionLimits
     public MacroPolicy Macros { get; init; } = MacroPolicy.IndexWithoutMacros;
     public bool OcrEnabled { get; init; }
     public string TesseractPath { get; init; } = "/usr/bin/tesseract";
+    /// <summary>Renders PDF pages without a text layer for OCR (poppler-utils).</summary>
+    public string PdftoppmPath { get; init; } = "/usr/bin/pdftoppm";
+    /// <summary>Tesseract languages for horizontal text (<c>-l</c>).</summary>
     public string OcrLanguages { get; init; } = "jpn+eng";
+    /// <summary>
+    /// Tesseract languages for vertical text, tried when the horizontal reading is not confident
+    /// (<see cref="TesseractOcr.VerticalRetryBelow"/>); the more confident reading is kept. Empty: never tried.
+    /// </summary>
+    public string OcrVerticalLanguages { get; init; } = "jpn_vert";
+    /// <summary>Resolution PDF pages are rendered at for OCR (lowered for a page that would exceed <see cref="MaxImagePixels"/>).</summary>
+    public int OcrDpi { get; init; } = 300;
+    /// <summary>What one page may take to render and recognise, all attempts together; each page adds it to the file's time.</summary>
+    public TimeSpan OcrPageTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Pixels an image (or one page of it) may have: checked in its header, before anything decodes it.</summary>
+    public long MaxImagePixels { get; init; } = 100_000_000;
+    /// <summary>A recognised page below this confidence (0–100) is warned about and flagged in the preview.</summary>
+    public double OcrLowConfidence { get; init; } = 60;
 }

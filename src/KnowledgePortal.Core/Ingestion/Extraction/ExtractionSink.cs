@@ -4,9 +4,9 @@ namespace KnowledgePortal.Core.Ingestion.Extraction;
 
 /// <summary>
 /// Collects blocks for one extraction: cleans each text, drops empty ones, enforces
-/// <see cref="ExtractionLimits.MaxExtractedCharacters"/> and observes cancellation.
+/// <see cref="ExtractionLimits.MaxExtractedCharacters"/>, observes cancellation and passes OCR progress on.
 /// </summary>
-internal sealed class ExtractionSink(ExtractionLimits limits, CancellationToken ct)
+internal sealed class ExtractionSink(ExtractionLimits limits, CancellationToken ct, Action<OcrProgress>? progress = null)
 {
     private readonly List<ExtractedBlock> _blocks = [];
     private readonly List<string> _warnings = [];
@@ -21,7 +21,13 @@ internal sealed class ExtractionSink(ExtractionLimits limits, CancellationToken 
     public long Remaining => Math.Max(0, Limits.MaxExtractedCharacters - TotalCharacters);
 
     /// <summary>Cleans <paramref name="rawText"/> and appends it; returns false when nothing was left after cleaning.</summary>
-    public bool Add(string? rawText, SourceLocator locator, string? context = null)
+    public bool Add(string? rawText, SourceLocator locator, string? context = null) => Insert(_blocks.Count, rawText, locator, null, context);
+
+    /// <summary>
+    /// As <see cref="Add"/>, at <paramref name="index"/> among the blocks so far: a page recognised by OCR after the text
+    /// pages were read takes its place in page order. <paramref name="ocrConfidence"/> marks text recognised by OCR.
+    /// </summary>
+    public bool Insert(int index, string? rawText, SourceLocator locator, double? ocrConfidence, string? context = null)
     {
         CancellationToken.ThrowIfCancellationRequested();
         if (string.IsNullOrEmpty(rawText)) return false;
@@ -31,9 +37,12 @@ internal sealed class ExtractionSink(ExtractionLimits limits, CancellationToken 
         EnsureRoomFor(text.Length);
         TotalCharacters += text.Length;
         var cleanContext = string.IsNullOrEmpty(context) ? null : TextNormalizer.Clean(context);
-        _blocks.Add(new ExtractedBlock(text, locator, string.IsNullOrEmpty(cleanContext) ? null : cleanContext));
+        _blocks.Insert(index, new ExtractedBlock(text, locator, string.IsNullOrEmpty(cleanContext) ? null : cleanContext, ocrConfidence));
         return true;
     }
+
+    /// <summary>Tells the caller (the ingestion job, through the child process) how far OCR is.</summary>
+    public void ReportOcr(OcrProgress ocr) => progress?.Invoke(ocr);
 
     /// <summary>Throws <see cref="ExtractionFailure.TooLarge"/> when <paramref name="additional"/> more characters would exceed the limit.</summary>
     public void EnsureRoomFor(long additional)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -45,13 +46,18 @@ public sealed record ExtractionHost(string FileName, IReadOnlyList<string> Argum
 /// Runs <see cref="DocumentExtractor.Extract"/> in a child process that is killed when the time is up, so a file that
 /// keeps PdfPig or the OpenXml SDK busy (neither can be interrupted) stops costing CPU the moment it fails.
 /// Protocol: stdin carries one JSON line (file name, limits) and then the file's bytes; stdout carries one JSON
-/// <see cref="Reply"/>. A child that dies (stack overflow, out of memory) fails only its file.
+/// <see cref="Reply"/>; stderr carries a line per OCR page (<see cref="ProgressPrefix"/> done total), each of which
+/// extends the time allowed by a page's time once the number of pages to recognise is known. A child that dies (stack
+/// overflow, out of memory) fails only its file.
 /// </summary>
 public static class IsolatedExtraction
 {
     public static readonly string CrashedMessage = IngestionMessages.ReaderCrashed().Text;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Starts the child's progress lines on stderr, where anything else (a crash report) is ignored.</summary>
+    internal const string ProgressPrefix = "kp-ocr-progress ";
 
     private sealed record Request(string FileName, ExtractionLimits Limits);
 
@@ -68,8 +74,11 @@ public static class IsolatedExtraction
     /// <exception cref="ExtractionException">The file cannot be indexed (as in-process), or the child died reading it.</exception>
     /// <exception cref="TimeoutException"><paramref name="timeout"/> ran out; the child has been killed and reaped.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled; the child has been killed.</exception>
+    /// <param name="timeout">The file's time; once the child says how many pages it recognises, each adds a page's time
+    /// (<see cref="ExtractionDeadline"/>).</param>
+    /// <param name="progress">Called (on a pool thread) after each page the child recognised.</param>
     public static async Task<ExtractionResult> RunAsync(ExtractionHost host, byte[] content, string fileName, ExtractionLimits limits,
-        TimeSpan timeout, CancellationToken ct)
+        TimeSpan timeout, CancellationToken ct, Action<OcrProgress>? progress = null)
     {
         var psi = new ProcessStartInfo(host.FileName)
         {
@@ -84,11 +93,14 @@ public static class IsolatedExtraction
         // One file, one thread of work: workstation GC keeps the child small.
         psi.Environment["DOTNET_gcServer"] = "0";
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
+        using var deadline = new ExtractionDeadline(timeout, limits, ct);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("The extraction process could not be started.");
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var stderr = ReadProgressAsync(process.StandardError, p =>
+        {
+            deadline.Extend(p);
+            progress?.Invoke(p);
+        });
         try
         {
             try
@@ -130,8 +142,9 @@ public static class IsolatedExtraction
         throw new ExtractionException(ExtractionFailure.Corrupt, IngestionMessages.ReaderCrashed());
     }
 
-    /// <summary>The child's side: reads one request from <paramref name="input"/>, writes the reply to <paramref name="output"/>.</summary>
-    public static async Task<int> ServeAsync(Stream input, Stream output)
+    /// <summary>The child's side: reads one request from <paramref name="input"/>, writes the reply to <paramref name="output"/>
+    /// and OCR progress to <paramref name="progressOutput"/>.</summary>
+    public static async Task<int> ServeAsync(Stream input, Stream output, TextWriter? progressOutput = null)
     {
         var header = new MemoryStream();
         int b;
@@ -145,7 +158,8 @@ public static class IsolatedExtraction
         try
         {
             // No token: the parent kills this process when the time is up.
-            reply = new Reply(DocumentExtractor.Extract(content.ToArray(), request.FileName, request.Limits), null, null);
+            reply = new Reply(DocumentExtractor.Extract(content.ToArray(), request.FileName, request.Limits,
+                progress: progressOutput is null ? null : p => WriteProgress(progressOutput, p)), null, null);
         }
         catch (ExtractionException e)
         {
@@ -154,6 +168,25 @@ public static class IsolatedExtraction
         await JsonSerializer.SerializeAsync(output, reply, Json);
         await output.FlushAsync();
         return 0;
+    }
+
+    private static void WriteProgress(TextWriter writer, OcrProgress p)
+    {
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ProgressPrefix}{p.Done} {p.Total}"));
+        writer.Flush();
+    }
+
+    /// <summary>Reads the child's stderr to its end, passing progress lines on.</summary>
+    private static async Task ReadProgressAsync(StreamReader stderr, Action<OcrProgress> onProgress)
+    {
+        while (await stderr.ReadLineAsync(CancellationToken.None) is { } line)
+        {
+            if (!line.StartsWith(ProgressPrefix, StringComparison.Ordinal)) continue;
+            var parts = line[ProgressPrefix.Length..].Split(' ');
+            if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var done)
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var total) && done <= total)
+                onProgress(new OcrProgress(done, total));
+        }
     }
 
     private static void Kill(Process process)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using KnowledgePortal.Core.Domain;
@@ -14,7 +13,8 @@ namespace KnowledgePortal.Core.Ingestion.Extraction;
 
 /// <summary>
 /// PDF text per page (PdfPig): nearest-neighbour words, recursive XY-cut blocks, unsupervised reading order.
-/// Detects garbled font encodings, scanned pages (optional tesseract OCR) and password protection.
+/// Detects garbled font encodings, scanned pages (rendered and recognised when OCR is on: <see cref="OcrSession"/>) and
+/// password protection.
 /// </summary>
 internal static class PdfExtractor
 {
@@ -28,7 +28,6 @@ internal static class PdfExtractor
     internal const double GarbledThreshold = 0.10;
 
     private const int WorkerStackBytes = 64 * 1024 * 1024;
-    private static readonly TimeSpan OcrTimeout = TimeSpan.FromMinutes(2);
 
     private static readonly RecursiveXYCut Segmenter = new(new RecursiveXYCut.RecursiveXYCutOptions { MaxDegreeOfParallelism = 1 });
 
@@ -98,7 +97,10 @@ internal static class PdfExtractor
             if (pageCount > sink.Limits.MaxPdfPages)
                 throw new ExtractionException(ExtractionFailure.TooLarge, IngestionMessages.TooManyPages(pageCount, sink.Limits.MaxPdfPages));
 
-            var ocr = sink.Limits.OcrEnabled && File.Exists(sink.Limits.TesseractPath);
+            // Pages without a usable text layer are recognised after the text pages are read, when OCR is available:
+            // then the number of pages to recognise is known (progress "OCR page 3 of 10", each adding a page's time).
+            var ocr = OcrSession.Available(sink.Limits, renderPdf: true);
+            var toRecognise = new List<PendingOcrPage>();
             int textPages = 0, garbledPages = 0, scannedPages = 0, brokenPages = 0;
             for (var number = 1; number <= pageCount; number++)
             {
@@ -139,7 +141,7 @@ internal static class PdfExtractor
                     if (page.NumberOfImages > 0)
                     {
                         scannedPages++;
-                        if (ocr && TryOcr(page, number, sink)) textPages++;
+                        if (ocr) toRecognise.Add(PendingOcrPage.Of(page, number, sink.Blocks.Count));
                         else sink.Warn($"page {number}: no text layer — scanned?");
                     }
                     else
@@ -152,7 +154,9 @@ internal static class PdfExtractor
                 if (undecodable > visible * GarbledThreshold)
                 {
                     garbledPages++;
-                    sink.Warn($"page {number}: text could not be decoded (font maps characters to private codes), skipped");
+                    // What the fonts do not say, the rendered page may still show.
+                    if (ocr) toRecognise.Add(PendingOcrPage.Of(page, number, sink.Blocks.Count));
+                    else sink.Warn($"page {number}: text could not be decoded (font maps characters to private codes), skipped");
                     continue;
                 }
 
@@ -161,6 +165,7 @@ internal static class PdfExtractor
                 if (added) textPages++;
             }
             budget.ThrowIfExceeded();
+            if (toRecognise.Count > 0) textPages += Recognise(content, toRecognise, sink);
 
             if (textPages == 0)
             {
@@ -272,106 +277,30 @@ internal static class PdfExtractor
         sb.Append(piece);
     }
 
-    /// <summary>Runs tesseract on the page's embedded images (PdfPig cannot render pages).</summary>
-    private static bool TryOcr(Page page, int number, ExtractionSink sink)
+    /// <summary>
+    /// Renders and recognises the pages without a usable text layer, each in its place among the text pages' blocks.
+    /// Returns the pages that gave text; fails the file when nothing was read because pages ran out of time.
+    /// </summary>
+    private static int Recognise(byte[] content, List<PendingOcrPage> pages, ExtractionSink sink)
     {
-        var limits = sink.Limits;
-        var recognised = new StringBuilder();
-        foreach (var image in page.GetImages())
-        {
-            sink.CancellationToken.ThrowIfCancellationRequested();
-            byte[]? bytes = null;
-            string? extension = null;
-            try
-            {
-                if (image.TryGetPng(out var png))
-                {
-                    bytes = png;
-                    extension = ".png";
-                }
-                else
-                {
-                    var raw = image.RawMemory.ToArray();
-                    if (raw.Length > 3 && raw[0] == 0xFF && raw[1] == 0xD8) (bytes, extension) = (raw, ".jpg");
-                    else if (raw.Length > 12 && raw[4] == (byte)'j' && raw[5] == (byte)'P') (bytes, extension) = (raw, ".jp2");
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                bytes = null;
-            }
-            if (bytes is null || extension is null) continue;
-
-            var text = RunTesseract(bytes, extension, limits, sink.CancellationToken, out var error);
-            if (error is not null)
-            {
-                sink.Warn($"page {number}: OCR failed ({error})");
-                continue;
-            }
-            PdfExtractor.AppendJoined(recognised, text);
-        }
-        if (recognised.Length == 0) return false;
-        var added = sink.Add(recognised.ToString(), new SourceLocator(Page: number));
-        if (added) sink.Warn($"page {number}: text recognised by OCR — may contain errors");
-        return added;
+        using var session = new OcrSession(sink, pages.Count);
+        var pdf = Path.Combine(session.Directory, "document.pdf");
+        File.WriteAllBytes(pdf, content);
+        var inserted = 0;
+        foreach (var page in pages)
+            inserted += session.RecognisePdfPage(pdf, page.Number, page.Width, page.Height, page.BlockIndex + inserted);
+        session.ThrowIfOnlyTimeouts();
+        session.Summarise();
+        return session.Recognised;
     }
 
-    private static string? RunTesseract(byte[] image, string extension, ExtractionLimits limits, CancellationToken ct, out string? error)
+    /// <summary>A page to recognise: its number, media box (points) and where its blocks go among the text pages' blocks.</summary>
+    private readonly record struct PendingOcrPage(int Number, double Width, double Height, int BlockIndex)
     {
-        error = null;
-        var path = Path.Combine(Path.GetTempPath(), $"kp-ocr-{Guid.NewGuid():N}{extension}");
-        try
+        public static PendingOcrPage Of(Page page, int number, int blockIndex)
         {
-            File.WriteAllBytes(path, image);
-            var psi = new ProcessStartInfo(limits.TesseractPath)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-            };
-            psi.ArgumentList.Add(path);
-            psi.ArgumentList.Add("stdout");
-            psi.ArgumentList.Add("-l");
-            psi.ArgumentList.Add(string.IsNullOrWhiteSpace(limits.OcrLanguages) ? "eng" : limits.OcrLanguages);
-            using var process = Process.Start(psi);
-            if (process is null)
-            {
-                error = "tesseract could not be started";
-                return null;
-            }
-            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            var deadline = Stopwatch.StartNew();
-            while (!process.WaitForExit(200))
-            {
-                if (ct.IsCancellationRequested || deadline.Elapsed > OcrTimeout)
-                {
-                    try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                    ct.ThrowIfCancellationRequested();
-                    error = $"timed out after {OcrTimeout.TotalSeconds:N0} s";
-                    return null;
-                }
-            }
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                var message = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .FirstOrDefault() ?? $"exit code {process.ExitCode}";
-                error = message.Length > 200 ? message[..200] : message;
-                return null;
-            }
-            return stdout.Result;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception
-                                      or InvalidOperationException)
-        {
-            error = e.Message;
-            return null;
-        }
-        finally
-        {
-            try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            var box = page.MediaBox.Bounds;
+            return new PendingOcrPage(number, Math.Abs(box.Width), Math.Abs(box.Height), blockIndex);
         }
     }
 }

@@ -32,6 +32,7 @@ internal sealed class ChunkStep(IDbContextFactory<PortalDbContext> dbFactory, IT
             JobId = job.Job.Id, Ordinal = d.Ordinal, Text = d.Text, Context = d.Context,
             Page = d.Locator.Page, Slide = d.Locator.Slide, Sheet = d.Locator.Sheet, CellRange = d.Locator.CellRange,
             HeadingPath = d.Locator.HeadingPath, Paragraph = d.Locator.Paragraph, TokenCount = d.TokenCount, ContentHash = d.ContentHash,
+            OcrConfidence = d.OcrConfidence is { } c ? (float)c : null,
             IndexText = SearchText.ToIndexText(d.Text),
             ContextIndexText = d.Context is null ? null : SearchText.ToIndexText(d.Context),
         }));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using KnowledgePortal.Core.Data;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion.Extraction;
@@ -24,6 +25,12 @@ internal sealed class ExtractStep(
     {
         var o = options.Value;
         await job.ShowStatusAsync(DocumentStatus.Extracting, ct);
+        if (job.Job.OcrPagesTotal != 0)
+        {
+            // A retry reads the file again: no page count from the attempt before it.
+            (job.Job.OcrPagesTotal, job.Job.OcrPagesDone) = (0, 0);
+            await job.SaveAsync(ct);
+        }
         DocumentVersion version;
         byte[] content;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -33,18 +40,50 @@ internal sealed class ExtractStep(
         }
 
         // PdfPig and the OpenXml SDK cannot be interrupted: they run in a child process that is killed on timeout.
-        // Text formats (own code, observes the token) and the in-process fallback run on a thread abandoned on timeout.
-        var seconds = TimeSpan.FromSeconds(o.FileTimeoutSeconds);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(seconds);
+        // Text formats and images (own code, observes the token) and the in-process fallback run on a thread abandoned on timeout.
+        var fileTimeout = TimeSpan.FromSeconds(o.FileTimeoutSeconds);
         var limits = o.ToLimits();
+        // OCR reports each page: the job shows it ("OCR page 3 of 10"), keeps its lease, and a cancel request stops the pages.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var updates = Channel.CreateUnbounded<OcrProgress>(new UnboundedChannelOptions { SingleReader = true });
+        var extraction = o.IsolateExtraction && extractionHost is not null && IsolatedExtraction.IsWorthIsolating(content)
+            ? IsolatedExtraction.RunAsync(extractionHost, content, version.FileName, limits, fileTimeout, stop.Token, p => updates.Writer.TryWrite(p))
+            : InProcessAsync(content, version.FileName, limits, fileTimeout, p => updates.Writer.TryWrite(p), stop.Token);
+        _ = extraction.ContinueWith(_ => updates.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+        var cancelled = false;
+        try
+        {
+            await foreach (var update in updates.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                var latest = update;
+                while (updates.Reader.TryRead(out var newer)) latest = newer;
+                job.Job.OcrPagesTotal = latest.Total;
+                job.Job.OcrPagesDone = latest.Done;
+                await job.SaveAsync(ct);
+                await job.RenewLeaseAsync();
+                if (!await job.IsCancelRequestedAsync(ct)) continue;
+                cancelled = true;
+                await stop.CancelAsync();
+                break;
+            }
+        }
+        catch
+        {
+            // Lease lost or database gone: stop reading the file before giving the job up.
+            await stop.CancelAsync();
+            try { await extraction; } catch (Exception e) when (e is not OutOfMemoryException) { }
+            throw;
+        }
+
         ExtractionResult result;
         try
         {
-            result = o.IsolateExtraction && extractionHost is not null && IsolatedExtraction.IsWorthIsolating(content)
-                ? await IsolatedExtraction.RunAsync(extractionHost, content, version.FileName, limits, seconds, ct)
-                : await Task.Run(() => DocumentExtractor.Extract(content, version.FileName, limits, timeout.Token), timeout.Token)
-                    .WaitAsync(seconds, ct);
+            result = await extraction;
+        }
+        catch (OperationCanceledException) when (cancelled)
+        {
+            return IngestionStepResult.Cancelled;
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -56,5 +95,18 @@ internal sealed class ExtractStep(
         job.Job.Title = DocumentTitles.Choose(result.Title, result.Blocks, version.FileName);
         job.Job.Warnings = result.Warnings.Count == 0 ? null : string.Join("\n", result.Warnings.Take(50));
         return IngestionStepResult.Completed;
+    }
+
+    /// <summary>Extracts on a pool thread, abandoned when the time is up (<see cref="ExtractionDeadline"/>).</summary>
+    private static async Task<ExtractionResult> InProcessAsync(byte[] content, string fileName, ExtractionLimits limits, TimeSpan fileTimeout,
+        Action<OcrProgress> progress, CancellationToken ct)
+    {
+        using var deadline = new ExtractionDeadline(fileTimeout, limits, ct);
+        return await Task.Run(() => DocumentExtractor.Extract(content, fileName, limits, deadline.Token, p =>
+            {
+                deadline.Extend(p);
+                progress(p);
+            }), deadline.Token)
+            .WaitAsync(deadline.Token);
     }
 }

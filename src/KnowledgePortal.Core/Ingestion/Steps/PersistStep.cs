@@ -45,10 +45,10 @@ internal sealed class PersistStep(
         await db.Chunks.Where(c => c.DocumentId == document.Id).ExecuteDeleteAsync(ct);
         var inserted = await db.Database.ExecuteSqlRawAsync($$"""
             INSERT INTO chunks (document_id, document_version_id, collection_id, ordinal, text, context, page, slide, sheet, cell_range,
-                                heading_path, paragraph, token_count, content_hash, allowed_group_ids, sensitivity, embedding, embedding_model,
-                                embedding_dimension, search_vector, created_at)
+                                heading_path, paragraph, token_count, content_hash, ocr_confidence, allowed_group_ids, sensitivity, embedding,
+                                embedding_model, embedding_dimension, search_vector, created_at)
             SELECT d.id, {0}, d.collection_id, p.ordinal, p.text, p.context, p.page, p.slide, p.sheet, p.cell_range,
-                   p.heading_path, p.paragraph, p.token_count, p.content_hash, {{AclUpdater.AllowedGroupsSqlFragment}}, col.sensitivity,
+                   p.heading_path, p.paragraph, p.token_count, p.content_hash, p.ocr_confidence, {{AclUpdater.AllowedGroupsSqlFragment}}, col.sensitivity,
                    -- a label raised above the embedder's clearance since the embed step: keep no vector of it
                    CASE WHEN col.sensitivity <= {3} THEN p.embedding END,
                    CASE WHEN col.sensitivity <= {3} THEN p.embedding_model END,

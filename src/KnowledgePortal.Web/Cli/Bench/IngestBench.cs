@@ -12,13 +12,15 @@ using Microsoft.Extensions.Options;
 namespace KnowledgePortal.Web.Cli.Bench;
 
 /// <summary>
-/// `./portal bench ingest`: extraction (PDF next to poppler's pdftotext, DOCX), chunking and built-in embedding
-/// throughput in-process, then the whole pipeline end to end through the intake and the ingestion worker.
+/// `./portal bench ingest`: extraction (PDF next to poppler's pdftotext, DOCX), OCR of scanned pages and images,
+/// chunking and built-in embedding throughput in-process, then the whole pipeline end to end through the intake and the
+/// ingestion worker.
 /// </summary>
 public static class IngestBench
 {
     private const string CorpusFolder = "tests/KnowledgePortal.Tests/TestFiles/corpus";
     private const int EmbedBatch = 64;
+    private const string JapaneseTextPdf = "ja_regulation_text.pdf";
 
     private sealed record BenchFile(string Name, string Path, byte[] Content, string Source);
 
@@ -29,18 +31,21 @@ public static class IngestBench
         var json = a.Has("json");
         var repeat = BenchCommand.IntOption(a, "repeat", 3, 1, 50);
         var ingestion = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
-        var limits = ingestion.ToLimits();
+        // The text figures are the text layer's: scans are measured apart, with OCR on whatever the configuration says.
+        var limits = ingestion.ToLimits() with { OcrEnabled = false };
+        var ocrLimits = ingestion.ToLimits() with { OcrEnabled = true };
         var tempDir = Path.Combine(Path.GetTempPath(), $"kp-bench-{Environment.ProcessId}");
         try
         {
             await BenchScratch.RemoveLeftoversAsync(services, ct);
             var (files, origin) = CollectFiles(services, a.Get("files"), tempDir);
-            if (files.Count == 0) throw new CliException("No PDF or DOCX files to benchmark.");
-            Log($"Selecting inputs: {files.Count} PDF/DOCX files ({origin})");
+            if (files.Count == 0) throw new CliException("No PDF, DOCX or image files to benchmark.");
+            Log($"Selecting inputs: {files.Count} PDF/DOCX/image files ({origin})");
 
             // Pass 0 picks the files that extract successfully and warms up the JIT; it is not timed.
             var extracted = new List<Extracted>();
             var skipped = new List<SkippedFile>();
+            var scans = new List<BenchFile>();
             foreach (var f in files)
             {
                 ct.ThrowIfCancellationRequested();
@@ -52,9 +57,16 @@ public static class IngestBench
                 }
                 catch (ExtractionException ex)
                 {
-                    skipped.Add(new SkippedFile(f.Name, ex.Message));
+                    if (ex.Failure == ExtractionFailure.NoTextLayer) scans.Add(f); // scanned PDFs and images: the OCR measurement's
+                    else skipped.Add(new SkippedFile(f.Name, ex.Message));
                 }
             }
+            // Scans made here: the demo's memo (English) and, from the corpus, a Japanese regulation page scanned at 300 dpi.
+            if (DemoScan.TryBuild(ocrLimits, ct) is { } demoScan)
+                scans.Add(new BenchFile(demoScan.FileName, Path.Combine(tempDir, demoScan.FileName), demoScan.Content, "demo"));
+            if (files.FirstOrDefault(f => f.Name == JapaneseTextPdf) is { } japanese && DemoScan.Scan(japanese.Content, 300, ocrLimits, ct, 1) is { } jaScan)
+                scans.Add(new BenchFile("scan-of-" + JapaneseTextPdf, Path.Combine(tempDir, "scan-of-" + JapaneseTextPdf), jaScan, "corpus, scanned here"));
+            var ocr = MeasureOcr(scans, ocrLimits, repeat, skipped, ct);
             var pdfs = extracted.Where(e => e.Result.DetectedType == "pdf").ToList();
             var docxs = extracted.Where(e => e.Result.DetectedType == "docx").ToList();
             var pdfPages = pdfs.Sum(e => e.Result.PageCount);
@@ -159,6 +171,7 @@ public static class IngestBench
                     R(pdfAllocated / (1024.0 * 1024) / Math.Max(1, pdfPasses)),
                     R(docxAllocated / (1024.0 * 1024) / Math.Max(1, docxPasses))),
                 Chunker: new RateReport(chunks.Count, R(BenchCommand.Median(chunkRate))),
+                Ocr: ocr,
                 Embedder: new EmbedderReport(HashingEmbeddingGenerator.ModelId, EmbedBatch, inputs.Count, R(BenchCommand.Median(embedRate))),
                 EndToEnd: new EndToEndReport(
                     Files: e2e[0].Files, Pages: e2e[0].Pages, Chunks: e2e[0].Chunks, Failures: e2e.Max(t => t.Failures),
@@ -194,6 +207,49 @@ public static class IngestBench
         }
     }
 
+    /// <summary>
+    /// OCR pages/s: scanned PDFs (rendered by pdftoppm) and images through <see cref="DocumentExtractor.Extract"/> with OCR
+    /// on; pages = pages recognised. A first pass keeps the files that OCR reads; those it cannot are listed as skipped.
+    /// </summary>
+    private static OcrReport MeasureOcr(List<BenchFile> scans, ExtractionLimits limits, int repeat, List<SkippedFile> skipped, CancellationToken ct)
+    {
+        var languages = string.IsNullOrWhiteSpace(limits.OcrVerticalLanguages) ? limits.OcrLanguages : $"{limits.OcrLanguages}, vertical {limits.OcrVerticalLanguages}";
+        if (!File.Exists(limits.TesseractPath) || !File.Exists(limits.PdftoppmPath))
+        {
+            skipped.AddRange(scans.Select(f => new SkippedFile(f.Name, "needs OCR; tesseract or pdftoppm is not installed")));
+            return new OcrReport(0, 0, 0, 0, languages, $"{limits.TesseractPath} or {limits.PdftoppmPath} not found (Debian: tesseract-ocr, poppler-utils); no OCR figures");
+        }
+        Log($"OCR: {scans.Count} scanned files ({limits.OcrLanguages}); {repeat} repetitions");
+        var readable = new List<BenchFile>();
+        var confidences = new List<double>();
+        var pages = 0;
+        foreach (var f in scans)
+        {
+            try
+            {
+                var r = DocumentExtractor.Extract(f.Content, f.Name, limits, ct);
+                var recognised = r.Blocks.Where(b => b.OcrConfidence is not null).GroupBy(b => b.Locator.Page).ToList();
+                if (recognised.Count == 0) { skipped.Add(new SkippedFile(f.Name, "OCR recognised no text")); continue; }
+                readable.Add(f);
+                pages += recognised.Count;
+                confidences.AddRange(recognised.Select(g => g.First().OcrConfidence!.Value));
+            }
+            catch (ExtractionException ex)
+            {
+                skipped.Add(new SkippedFile(f.Name, ex.Message));
+            }
+        }
+        if (readable.Count == 0) return new OcrReport(0, 0, 0, 0, languages, "no scanned file was read by OCR");
+        var rates = new List<double>();
+        for (var r = 0; r < repeat; r++)
+            rates.Add(BenchCommand.Rate(() =>
+            {
+                foreach (var f in readable) DocumentExtractor.Extract(f.Content, f.Name, limits, ct);
+                return pages;
+            }));
+        return new OcrReport(readable.Count, pages, R(BenchCommand.Median(rates), 2), R(confidences.Average()), languages, null);
+    }
+
     private static async Task<double> EmbedAllAsync(HashingEmbeddingGenerator embedder, List<string> inputs, CancellationToken ct)
     {
         for (var i = 0; i < inputs.Count; i += EmbedBatch)
@@ -223,7 +279,7 @@ public static class IngestBench
 
     private static (List<BenchFile> Files, string Origin) CollectFiles(IServiceProvider services, string? dir, string tempDir)
     {
-        static bool Wanted(string path) => Path.GetExtension(path).ToLowerInvariant() is ".pdf" or ".docx";
+        static bool Wanted(string path) => Path.GetExtension(path).ToLowerInvariant() is ".pdf" or ".docx" or ".png" or ".jpg" or ".jpeg" or ".tif" or ".tiff";
         if (dir is not null)
         {
             if (!Directory.Exists(dir)) throw new CliException($"No such folder: {dir}");
@@ -325,6 +381,9 @@ public static class IngestBench
             Console.WriteLine($"{"DOCX documents/s (" + r.Docx.Documents + " docs)",-34} {r.Docx.DocumentsPerS,14:N1}");
             Console.WriteLine($"{"DOCX characters/s (" + r.Docx.Characters.ToString("N0") + " chars)",-34} {r.Docx.CharactersPerS,14:N0}");
         }
+        if (r.Ocr.Pages > 0)
+            Console.WriteLine($"{"OCR pages/s (" + r.Ocr.Pages + " pages, " + r.Ocr.Files + " files)",-34} {r.Ocr.PagesPerS,14:N2}   (mean confidence {r.Ocr.MeanConfidence:N0}%, {r.Ocr.Languages})");
+        if (r.Ocr.Note is not null) Console.WriteLine($"  OCR note: {r.Ocr.Note}");
         Console.WriteLine($"{"extraction peak working set, MB",-34} {r.ExtractionMemory.PeakWorkingSetMb,14:N1}   (peak over the {r.ExtractionMemory.PeakScope}; {r.ExtractionMemory.WorkingSetBeforeMb:N1} MB before it)");
         Console.WriteLine($"{"allocated per pass over PDFs, MB",-34} {r.ExtractionMemory.AllocatedMbPerPdfPass,14:N1}");
         Console.WriteLine($"{"allocated per pass over DOCX, MB",-34} {r.ExtractionMemory.AllocatedMbPerDocxPass,14:N1}");
@@ -348,6 +407,7 @@ public static class IngestBench
     private sealed record RateReport(int Chunks, double ChunksPerS);
     private sealed record EmbedderReport(string Model, int Batch, int Chunks, double ChunksPerS);
     private sealed record EndToEndReport(int Files, int Pages, int Chunks, int Failures, double Seconds, double PagesPerS, double FilesPerS);
+    private sealed record OcrReport(int Files, int Pages, double PagesPerS, double MeanConfidence, string Languages, string? Note);
     private sealed record IngestReport(string Date, string Machine, int Repeat, InputsReport Inputs, PdfReport Pdf, DocxReport Docx,
-        MemoryReport ExtractionMemory, RateReport Chunker, EmbedderReport Embedder, EndToEndReport EndToEnd);
+        MemoryReport ExtractionMemory, RateReport Chunker, OcrReport Ocr, EmbedderReport Embedder, EndToEndReport EndToEnd);
 }

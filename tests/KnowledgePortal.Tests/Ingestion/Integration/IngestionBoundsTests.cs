@@ -93,7 +93,10 @@ public class IngestionBoundsTests
     }
 
     /// <summary>Live extraction processes started by this process (Linux /proc), by command line.</summary>
-    internal static List<string> ChildProcesses()
+    internal static List<string> ChildProcesses() => ChildProcesses("extract-file");
+
+    /// <summary>Live processes started by this process whose command line contains <paramref name="command"/>.</summary>
+    internal static List<string> ChildProcesses(string command)
     {
         var children = new List<string>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -104,8 +107,8 @@ public class IngestionBoundsTests
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 if (fields[0] is "Z" or "X" || int.Parse(fields[1]) != Environment.ProcessId) continue;
-                var command = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (command.Contains("extract-file", StringComparison.Ordinal)) children.Add(command);
+                var line = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (line.Contains(command, StringComparison.Ordinal)) children.Add(line);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
