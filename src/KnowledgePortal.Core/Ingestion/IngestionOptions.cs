@@ -28,6 +28,13 @@ public sealed class IngestionOptions
     public MacroPolicy MacroPolicy { get; set; } = MacroPolicy.IndexWithoutMacros;
     public bool OcrEnabled { get; set; }
     public string TesseractPath { get; set; } = "/usr/bin/tesseract";
+    /// <summary>LibreOffice's soffice, which converts .doc, .xls, .ppt, .rtf, .odt, .ods and .odp to Office Open XML.</summary>
+    public string SofficePath { get; set; } = "/usr/bin/soffice";
+    /// <summary>
+    /// A conversion taking longer is killed (its whole process tree) and fails that file alone. Keep it below
+    /// <see cref="FileTimeoutSeconds"/>, which bounds the whole extraction including the conversion.
+    /// </summary>
+    [Range(5, 3600)] public int ConversionTimeoutSeconds { get; set; } = 60;
 
     [Range(50, 8000)] public int ChunkTokens { get; set; } = 400;
     [Range(0, 2000)] public int ChunkOverlapTokens { get; set; } = 60;
@@ -52,5 +59,7 @@ public sealed class IngestionOptions
         Macros = MacroPolicy,
         OcrEnabled = OcrEnabled,
         TesseractPath = TesseractPath,
+        SofficePath = SofficePath,
+        ConversionTimeoutSeconds = ConversionTimeoutSeconds,
     };
 }

@@ -80,4 +80,8 @@ public sealed record ExtractionLimits
     public bool OcrEnabled { get; init; }
     public string TesseractPath { get; init; } = "/usr/bin/tesseract";
     public string OcrLanguages { get; init; } = "jpn+eng";
+    /// <summary>LibreOffice, which converts .doc, .xls, .ppt, .rtf and OpenDocument files (see <see cref="LibreOfficeConverter"/>).</summary>
+    public string SofficePath { get; init; } = "/usr/bin/soffice";
+    /// <summary>After this long a conversion's process tree is killed and the file fails.</summary>
+    public int ConversionTimeoutSeconds { get; init; } = 60;
 }
