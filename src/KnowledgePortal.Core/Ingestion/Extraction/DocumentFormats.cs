@@ -81,9 +81,12 @@ public static class DocumentFormats
         new OpenDocument("application/vnd.oasis.opendocument.presentation"),
         (file, sink) => LegacyOfficeReader.ReadOpenDocument(file, sink, ConversionTarget.Presentation), ".odp");
 
+    /// <summary>An e-mail message; its attachments become child documents (MessageAttachments).</summary>
+    public static readonly FileFormat Eml = new("eml", "message/rfc822", new MailHeaders(), EmlExtractor.Extract, ".eml");
+
     /// <summary>Every format, in the order messages list them.</summary>
     public static readonly IReadOnlyList<FileFormat> All =
-        [Docx, Docm, Xlsx, Xlsm, Pptx, Pptm, Pdf, Txt, Md, Csv, Html, Doc, Xls, Ppt, Rtf, Odt, Ods, Odp];
+        [Docx, Docm, Xlsx, Xlsm, Pptx, Pptm, Pdf, Txt, Md, Csv, Html, Doc, Xls, Ppt, Rtf, Odt, Ods, Odp, Eml];
 
     /// <summary>What a file whose extension is unknown is stored and served as.</summary>
     public const string UnknownContentType = "application/octet-stream";

@@ -46,6 +46,9 @@ public static class FileSniffer
         foreach (var format in DocumentFormats.All)
             if (format.Signature is FormatSignature.Magic magic && magic.Matches(span)) return new(format);
 
+        if (DocumentFormats.ByExtension(fileName) is { Signature: FormatSignature.MailHeaders } mail && StartsWithHeaderField(span))
+            return new(mail);
+
         var family = TextFormatOf(fileName);
         if (family is null) return new(Unknown);
         var text = TextDecoding.TryDecode(content, out var encodingName);
@@ -72,6 +75,14 @@ public static class FileSniffer
         var candidates = DocumentFormats.All.Where(f => f.Signature is FormatSignature.OleStreams s && s.Matches(container)).ToList();
         var format = candidates.FirstOrDefault(f => f == DocumentFormats.ByExtension(fileName)) ?? candidates.FirstOrDefault();
         return format is null ? new(Ole) : new(format);
+    }
+
+    /// <summary>"Name: value" on the first line: a field name of printable ASCII other than ':' (RFC 5322 §2.2).</summary>
+    internal static bool StartsWithHeaderField(ReadOnlySpan<byte> content)
+    {
+        var i = 0;
+        while (i < content.Length && i < 1000 && content[i] is >= 33 and <= 126 and not (byte)':') i++;
+        return i > 0 && i < content.Length && content[i] == ':';
     }
 
     internal static bool IsCompoundFile(ReadOnlySpan<byte> content) => content.StartsWith(OleHeader);

@@ -29,6 +29,9 @@ internal abstract record FormatSignature
     /// <summary>An OpenDocument package: a zip whose <c>mimetype</c> entry reads <paramref name="MimeType"/>.</summary>
     public sealed record OpenDocument(string MimeType) : FormatSignature;
 
+    /// <summary>An Internet message (RFC 5322): under one of the format's extensions, starting with a header field.</summary>
+    public sealed record MailHeaders : FormatSignature;
+
     /// <summary>Text in an encoding <see cref="TextDecoding"/> reads, under one of the format's extensions (text has no magic bytes).</summary>
     public sealed record TextFile : FormatSignature;
 }
