@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using KnowledgePortal.Core.Domain;
 using MimeKit;
 
@@ -13,6 +14,10 @@ namespace KnowledgePortal.Core.Ingestion.Extraction;
 internal static class EmlExtractor
 {
     private const int MaxMimeDepth = 32;
+
+    // MimeKit finds charsets through Encoding.GetEncoding: ISO-2022-JP, Shift_JIS and EUC-JP, which Japanese mail
+    // still uses, come from the code-pages provider (process-wide, registering it twice is harmless).
+    static EmlExtractor() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static ExtractionResult Extract(SniffedFile file, ExtractionSink sink)
     {
@@ -57,15 +62,15 @@ internal static class EmlExtractor
                 skipped.Add($"attachment \"{name}\" skipped: its type is not supported");
                 continue;
             }
-            if (indexed.Count >= limits.MaxZipEntries)
-            {
-                skipped.Add($"attachment \"{name}\" skipped: more than {limits.MaxZipEntries} attachments");
-                continue;
-            }
             var bytes = Decode(part);
             if (bytes.LongLength > limits.MaxFileBytes || total + bytes.LongLength > limits.MaxUncompressedBytes)
             {
                 skipped.Add($"attachment \"{name}\" skipped: over the size limit");
+                continue;
+            }
+            if (indexed.Count >= limits.MaxZipEntries)
+            {
+                skipped.Add($"attachment \"{name}\" skipped: more than {limits.MaxZipEntries} attachments");
                 continue;
             }
             if (bytes.Length == 0)
