@@ -1,6 +1,7 @@
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
+using KnowledgePortal.Core.Library;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Tests.Extraction;
 using KnowledgePortal.Tests.Infrastructure;
@@ -43,6 +44,11 @@ public class EmailIngestionTests
             Assert.Equal(hrPolicies, c.CollectionId);
             Assert.Equal($"attachment {c.FileName} of message 人事評価 面談日程", c.Title);
         });
+        // The Documents page lists the attachments right under their message.
+        var library = await services.Get<DocumentLibrary>().DocumentsAsync(hr, hrPolicies);
+        var at = library.FindIndex(d => d.Id == messageId);
+        Assert.Equal(children.Select(c => c.Id), library.Skip(at + 1).Take(2).Select(d => d.Id));
+        Assert.All(library.Skip(at + 1).Take(2), d => Assert.Equal(messageId, d.ParentDocumentId));
         var messageAcl = (await services.ChunksAsync(messageId)).Select(c => string.Join(",", c.AllowedGroupIds.Order())).Distinct().Single();
         foreach (var child in children)
             Assert.All(await services.ChunksAsync(child.Id), c => Assert.Equal(messageAcl, string.Join(",", c.AllowedGroupIds.Order())));
