@@ -590,6 +590,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("file_name");
 
+                    b.Property<Guid?>("PdfStoredFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pdf_stored_file_id");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1717,7 +1721,7 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.HasOne("KnowledgePortal.Core.Domain.Document", null)
                         .WithMany()
                         .HasForeignKey("ParentDocumentId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.NoAction)
                         .HasConstraintName("fk_documents_documents_parent_document_id");
 
                     b.Navigation("Collection");

@@ -73,8 +73,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             e.HasOne(x => x.Collection).WithMany().HasForeignKey(x => x.CollectionId).OnDelete(DeleteBehavior.Restrict);
             // One name per collection for uploads (no parent), and one per message for its attachments.
             e.HasIndex(x => new { x.CollectionId, x.ParentDocumentId, x.FileName }).IsUnique().AreNullsDistinct(false);
-            // Restrict: a message is deleted with its attachments explicitly (their chunks and files too), never by cascade.
-            e.HasOne<Document>().WithMany().HasForeignKey(x => x.ParentDocumentId).OnDelete(DeleteBehavior.Restrict);
+            // No cascade: a message is deleted with its attachments explicitly (their chunks and files too).
+            e.HasOne<Document>().WithMany().HasForeignKey(x => x.ParentDocumentId).OnDelete(DeleteBehavior.NoAction);
             e.Property(x => x.FailureArgs).HasColumnType("jsonb");
             e.HasIndex(x => x.Sha256);
         });

@@ -112,6 +112,8 @@ public class DocumentVersion
     public required string Sha256 { get; set; }
     public required string UploadedBy { get; set; }
     public Guid StoredFileId { get; set; }
+    /// <summary>An Office original rendered to PDF (LibreOffice) the first time a citation of it is opened; kept with the version.</summary>
+    public Guid? PdfStoredFileId { get; set; }
     public DocumentStatus Status { get; set; } = DocumentStatus.Queued;
     public string? FailureReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;

@@ -45,7 +45,8 @@ public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactor
         for (var i = levels.Count - 1; i >= 0; i--)
         {
             var ids = levels[i];
-            var fileIds = await db.DocumentVersions.Where(v => ids.Contains(v.DocumentId)).Select(v => v.StoredFileId).ToListAsync(ct);
+            var versions = await db.DocumentVersions.Where(v => ids.Contains(v.DocumentId)).Select(v => new { v.StoredFileId, v.PdfStoredFileId }).ToListAsync(ct);
+            var fileIds = versions.Select(v => v.StoredFileId).Concat(versions.Where(v => v.PdfStoredFileId != null).Select(v => v.PdfStoredFileId!.Value)).ToList();
             await db.Chunks.Where(c => ids.Contains(c.DocumentId)).ExecuteDeleteAsync(ct);
             await db.Documents.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
             await db.StoredFiles.Where(f => fileIds.Contains(f.Id)).ExecuteDeleteAsync(ct);

@@ -88,6 +88,10 @@ public static class DocumentFormats
     public static readonly IReadOnlyList<FileFormat> All =
         [Docx, Docm, Xlsx, Xlsm, Pptx, Pptm, Pdf, Txt, Md, Csv, Html, Doc, Xls, Ppt, Rtf, Odt, Ods, Odp, Eml];
 
+    /// <summary>Word, Excel, PowerPoint and OpenDocument files in any of their formats: what LibreOffice renders to PDF.</summary>
+    public static bool IsOffice(FileFormat format) =>
+        format.Signature is FormatSignature.Package or FormatSignature.OleStreams or FormatSignature.OpenDocument || format == Rtf;
+
     /// <summary>What a file whose extension is unknown is stored and served as.</summary>
     public const string UnknownContentType = "application/octet-stream";
 

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace KnowledgePortal.Core.Ingestion.Extraction;
 
 /// <summary>
-/// Converts a legacy (.doc, .xls, .ppt, .rtf) or OpenDocument file to Office Open XML with LibreOffice headless. Each
+/// Converts a legacy (.doc, .xls, .ppt, .rtf) or OpenDocument file to Office Open XML — or any Office file to PDF, for
+/// citations that open at their page — with LibreOffice headless. Each
 /// conversion is its own <c>soffice</c> process with its own fresh profile (so conversions never share an instance or a
 /// lock, and run side by side), macros disabled in that profile, a time limit after which the whole process tree is
 /// killed, and one temporary folder — input, output, profile and LibreOffice's own temporary files — removed afterwards,
@@ -32,7 +33,15 @@ internal static class LibreOfficeConverter
     /// <summary>Converts <paramref name="content"/> (a file of <paramref name="sourceExtension"/>, e.g. ".doc") to <paramref name="target"/>.</summary>
     /// <exception cref="ExtractionException">LibreOffice is missing, took longer than the limit, or could not convert the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled; the process tree has been killed.</exception>
-    public static byte[] Convert(byte[] content, string sourceExtension, ConversionTarget target, ExtractionLimits limits, CancellationToken ct)
+    public static byte[] Convert(byte[] content, string sourceExtension, ConversionTarget target, ExtractionLimits limits, CancellationToken ct) =>
+        Convert(content, sourceExtension, target.Extension, $"{target.Extension}:{target.Filter}", limits, ct);
+
+    /// <summary>Renders an Office file (any format LibreOffice reads) to PDF, with LibreOffice's export for its kind.</summary>
+    public static byte[] ToPdf(byte[] content, string sourceExtension, ExtractionLimits limits, CancellationToken ct) =>
+        Convert(content, sourceExtension, "pdf", "pdf", limits, ct);
+
+    private static byte[] Convert(byte[] content, string sourceExtension, string outputExtension, string convertTo, ExtractionLimits limits,
+        CancellationToken ct)
     {
         if (!File.Exists(limits.SofficePath))
             throw new ExtractionException(ExtractionFailure.Unsupported, IngestionMessages.ConverterMissing(limits.SofficePath));
@@ -46,16 +55,16 @@ internal static class LibreOfficeConverter
         File.WriteAllBytes(input, content);
         var outDir = Directory.CreateDirectory(Path.Combine(work, "out")).FullName;
 
-        Run(StartInfo(limits.SofficePath, work, profile, input, outDir, target), limits.ConversionTimeoutSeconds, ct);
+        Run(StartInfo(limits.SofficePath, work, profile, input, outDir, convertTo), limits.ConversionTimeoutSeconds, ct);
 
-        var output = new FileInfo(Path.Combine(outDir, SourceName + "." + target.Extension));
+        var output = new FileInfo(Path.Combine(outDir, SourceName + "." + outputExtension));
         // soffice exits 0 even when it could not load the file ("source file could not be loaded"): the output tells.
         if (!output.Exists || output.Length == 0) throw new ExtractionException(ExtractionFailure.Corrupt, IngestionMessages.ConversionFailed());
         if (output.Length > limits.MaxUncompressedBytes) throw new ExtractionException(ExtractionFailure.TooLarge, IngestionMessages.ConversionFailed());
         return File.ReadAllBytes(output.FullName);
     }
 
-    private static ProcessStartInfo StartInfo(string soffice, string work, string profile, string input, string outDir, ConversionTarget target)
+    private static ProcessStartInfo StartInfo(string soffice, string work, string profile, string input, string outDir, string convertTo)
     {
         var psi = new ProcessStartInfo(soffice)
         {
@@ -68,7 +77,7 @@ internal static class LibreOfficeConverter
         foreach (var a in new[]
                  {
                      "-env:UserInstallation=" + new Uri(profile).AbsoluteUri, "--headless", "--invisible", "--norestore",
-                     "--nolockcheck", "--nodefault", "--nologo", "--convert-to", $"{target.Extension}:{target.Filter}",
+                     "--nolockcheck", "--nodefault", "--nologo", "--convert-to", convertTo,
                      "--outdir", outDir, input,
                  })
             psi.ArgumentList.Add(a);

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace KnowledgePortal.Migrations.Migrations
 {
     /// <inheritdoc />
-    public partial class MessageAttachments : Migration
+    public partial class MessageAttachmentsAndPdfRenditions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,6 +18,12 @@ namespace KnowledgePortal.Migrations.Migrations
             migrationBuilder.AddColumn<Guid>(
                 name: "parent_document_id",
                 table: "documents",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "pdf_stored_file_id",
+                table: "document_versions",
                 type: "uuid",
                 nullable: true);
 
@@ -38,8 +44,7 @@ namespace KnowledgePortal.Migrations.Migrations
                 table: "documents",
                 column: "parent_document_id",
                 principalTable: "documents",
-                principalColumn: "id",
-                onDelete: ReferentialAction.Restrict);
+                principalColumn: "id");
         }
 
         /// <inheritdoc />
@@ -60,6 +65,10 @@ namespace KnowledgePortal.Migrations.Migrations
             migrationBuilder.DropColumn(
                 name: "parent_document_id",
                 table: "documents");
+
+            migrationBuilder.DropColumn(
+                name: "pdf_stored_file_id",
+                table: "document_versions");
 
             migrationBuilder.CreateIndex(
                 name: "ix_documents_collection_id_file_name",

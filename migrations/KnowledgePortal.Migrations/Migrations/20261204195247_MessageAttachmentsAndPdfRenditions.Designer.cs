@@ -14,8 +14,8 @@ using Pgvector;
 namespace KnowledgePortal.Migrations.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261204193041_MessageAttachments")]
-    partial class MessageAttachments
+    [Migration("20261204195247_MessageAttachmentsAndPdfRenditions")]
+    partial class MessageAttachmentsAndPdfRenditions
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -592,6 +592,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("file_name");
+
+                    b.Property<Guid?>("PdfStoredFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pdf_stored_file_id");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -1720,7 +1724,7 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.HasOne("KnowledgePortal.Core.Domain.Document", null)
                         .WithMany()
                         .HasForeignKey("ParentDocumentId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.NoAction)
                         .HasConstraintName("fk_documents_documents_parent_document_id");
 
                     b.Navigation("Collection");
