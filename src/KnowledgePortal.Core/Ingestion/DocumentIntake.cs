@@ -122,9 +122,10 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
     /// Makes the message's attachment documents match <paramref name="attachments"/>: a new or changed attachment is
     /// queued (a new version of the one of the same name), one the message no longer carries is deleted, an unchanged
     /// one stays. Attachments take the message's collection, restriction and uploader, so exactly who may read the
-    /// message may read them. Returns the number queued.
+    /// message may read them. The job of a superseded version (a newer upload, or cancelled) changes nothing, so an
+    /// older version finishing late never brings back its attachments. Returns the number queued.
     /// </summary>
-    internal async Task<int> ReplaceAttachmentsAsync(Guid messageId, string messageTitle, IReadOnlyList<MailAttachment> attachments,
+    internal async Task<int> ReplaceAttachmentsAsync(Guid jobId, Guid messageId, string messageTitle, IReadOnlyList<MailAttachment> attachments,
         CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -134,6 +135,8 @@ public sealed class DocumentIntake(IDbContextFactory<PortalDbContext> dbFactory,
         if (collectionId is null) return 0;
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM collections WHERE id = {collectionId} FOR SHARE", ct);
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM documents WHERE id = {messageId} FOR UPDATE", ct);
+        var job = await db.IngestionJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+        if (job.CancelRequested || await db.IngestionJobs.AnyAsync(j => j.DocumentId == messageId && j.CreatedAt > job.CreatedAt, ct)) return 0;
         var message = await db.Documents.SingleAsync(d => d.Id == messageId, ct);
         var existing = await db.Documents.Where(d => d.ParentDocumentId == messageId).ToListAsync(ct);
         var queued = 0;

@@ -64,7 +64,7 @@ internal sealed class ExtractStep(
         {
             // MimeKit is managed code bounded by the message's own size: its attachments are listed in process.
             var attachments = EmlExtractor.Attachments(content, limits);
-            await intake.ReplaceAttachmentsAsync(job.Job.DocumentId, job.Job.Title, attachments.Indexed, ct);
+            await intake.ReplaceAttachmentsAsync(job.Job.Id, job.Job.DocumentId, job.Job.Title, attachments.Indexed, ct);
             warnings.AddRange(attachments.Skipped);
         }
         job.Job.Warnings = warnings.Count == 0 ? null : string.Join("\n", warnings.Take(50));

@@ -1,3 +1,4 @@
+using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Demo;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Core.Ingestion;
@@ -95,6 +96,21 @@ public class EmailIngestionTests
         // A top-level upload of the same name as an attachment is a document of its own.
         var standalone = await services.UploadOkAsync(km, handbook, "sampler.docx", Corpus("en_feature_sampler.docx"));
         Assert.NotEqual(sampler.Id, standalone);
+
+        // Restricting the message restricts its attachments: to HR, which the handbook does not grant, nobody reads either.
+        var admin = await services.UserAsync("admin");
+        var staff = await services.UserAsync("staff");
+        var hrGroup = (await services.Get<AccessResolver>().ResolveAsync(DemoData.FindUser("hr")!.ToIdentity())).GroupIds.Except(staff.GroupIds).Single();
+        var access = services.Get<AccessAdministration>();
+        Assert.True((await access.RestrictDocumentAsync(admin, messageId, [hrGroup])).Succeeded);
+        Assert.All(await ChildrenAsync(services, messageId), c => Assert.Equal([hrGroup], c.RestrictedToGroupIds ?? []));
+        Assert.All(await services.ChunksAsync(sampler.Id), c => Assert.Empty(c.AllowedGroupIds));
+        var retriever = services.Get<HybridRetriever>();
+        Assert.DoesNotContain((await retriever.SearchAsync(staff, new SearchRequest("cafeteria opens half past seven", TopK: 10))).Passages,
+            p => second.Any(c => c.Id == p.DocumentId));
+        Assert.True((await access.RestrictDocumentAsync(admin, messageId, null)).Succeeded);
+        Assert.Contains((await retriever.SearchAsync(staff, new SearchRequest("cafeteria opens half past seven", TopK: 10))).Passages,
+            p => p.DocumentId == second.Single(c => c.FileName == "final.txt").Id);
 
         Assert.True(await services.Get<DocumentCommands>().DeleteAsync(km, messageId));
         Assert.True(await services.Get<DocumentCommands>().DeleteAsync(km, standalone));
