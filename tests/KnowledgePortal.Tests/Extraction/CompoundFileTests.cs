@@ -102,6 +102,21 @@ public class CompoundFileTests
         Assert.Contains(".doc", ex.Message);
     }
 
+    [Fact]
+    public void Detect_RandomBytesBehindTheMagic_NeverThrows()
+    {
+        var random = new Random(11);
+        var original = Corpus("en_feature_sampler.doc");
+        for (var round = 0; round < 200; round++)
+        {
+            // Corrupt the header fields and the first sectors: whatever the damage, sniffing answers.
+            var content = original.ToArray();
+            for (var i = 0; i < 24; i++) content[8 + random.Next(2048)] = (byte)random.Next(256);
+            var type = FileSniffer.Detect(content, "a.doc");
+            Assert.Contains(type, new[] { "doc", FileSniffer.Ole, FileSniffer.OleEncrypted });
+        }
+    }
+
     /// <summary>A copy with the root-level directory entry <paramref name="from"/> renamed (the name field and its length).</summary>
     internal static byte[] RenameRootEntry(byte[] content, string from, string to)
     {

@@ -67,8 +67,9 @@ public static class FileSniffer
         {
             container = CompoundFile.Open(content);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or IndexOutOfRangeException or OverflowException)
         {
+            // Sniffing never throws: a container we cannot walk is still told apart by the encrypted package's name.
             return new(content.AsSpan().IndexOf(EncryptedPackageUtf16) >= 0 ? OleEncrypted : Ole);
         }
         if (container.RootNames.Contains("EncryptedPackage")) return new(OleEncrypted);
