@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the portal needs on Debian 12: PostgreSQL 15, pgvector (built from the
 # Debian source package, since bookworm does not ship it), OCR (tesseract with Japanese, vertical Japanese and
-# English, and poppler-utils' pdftoppm to render scanned pages) and, with --browser (./portal test), Chromium
-# and sentencepiece.
+# English, and poppler-utils' pdftoppm to render scanned pages), LibreOffice headless (writer, calc, impress; converts
+# legacy and OpenDocument files) and, with --browser (./portal test), Chromium and sentencepiece.
 # Idempotent: each step checks first, so a second run costs a second or two.
 set -euo pipefail
 
@@ -78,6 +78,17 @@ done
 command -v pdftoppm >/dev/null || ocr_missing+=(poppler-utils)
 if [[ ${#ocr_missing[@]} -gt 0 ]]; then
   apt_install "${ocr_missing[@]}"
+fi
+
+# LibreOffice headless converts .doc, .xls, .ppt, .rtf and OpenDocument files to Office Open XML for indexing
+# (Ingestion:SofficePath). A full desktop LibreOffice is fine too: each module is looked for by its library.
+lo=/usr/lib/libreoffice/program
+lo_missing=()
+[[ -x /usr/bin/soffice && -f $lo/libswlo.so ]] || lo_missing+=(libreoffice-writer-nogui)
+[[ -f $lo/libsclo.so ]] || lo_missing+=(libreoffice-calc-nogui)
+[[ -f $lo/libslideshowlo.so ]] || lo_missing+=(libreoffice-impress-nogui)
+if [[ ${#lo_missing[@]} -gt 0 ]]; then
+  apt_install "${lo_missing[@]}"
 fi
 
 if [[ $want_browser -eq 1 ]] && [[ ! -x /usr/bin/chromium ]]; then

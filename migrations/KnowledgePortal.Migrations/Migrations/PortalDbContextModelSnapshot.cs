@@ -570,6 +570,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("page_count");
 
+                    b.Property<Guid?>("ParentDocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_document_id");
+
                     b.PrimitiveCollection<int[]>("RestrictedToGroupIds")
                         .HasColumnType("integer[]")
                         .HasColumnName("restricted_to_group_ids");
@@ -612,12 +616,17 @@ namespace KnowledgePortal.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_documents");
 
+                    b.HasIndex("ParentDocumentId")
+                        .HasDatabaseName("ix_documents_parent_document_id");
+
                     b.HasIndex("Sha256")
                         .HasDatabaseName("ix_documents_sha256");
 
-                    b.HasIndex("CollectionId", "FileName")
+                    b.HasIndex("CollectionId", "ParentDocumentId", "FileName")
                         .IsUnique()
-                        .HasDatabaseName("ix_documents_collection_id_file_name");
+                        .HasDatabaseName("ix_documents_collection_id_parent_document_id_file_name");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("CollectionId", "ParentDocumentId", "FileName"), false);
 
                     b.ToTable("documents", (string)null);
                 });
@@ -650,6 +659,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("file_name");
+
+                    b.Property<Guid?>("PdfStoredFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pdf_stored_file_id");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -1816,6 +1829,12 @@ namespace KnowledgePortal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_documents_collections_collection_id");
+
+                    b.HasOne("KnowledgePortal.Core.Domain.Document", null)
+                        .WithMany()
+                        .HasForeignKey("ParentDocumentId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .HasConstraintName("fk_documents_documents_parent_document_id");
 
                     b.Navigation("Collection");
                 });

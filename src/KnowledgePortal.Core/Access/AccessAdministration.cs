@@ -277,6 +277,14 @@ public sealed partial class AccessAdministration(
             document.UpdatedAt = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync(ct);
             var chunksUpdated = await AclUpdater.RecomputeDocumentAsync(db, documentId, ct);
+            // A message's attachments are read by exactly who reads the message (an attached message's own too).
+            for (var parents = new List<Guid> { documentId }; parents.Count > 0;)
+            {
+                var ofThese = parents;
+                parents = await db.Documents.Where(d => d.ParentDocumentId != null && ofThese.Contains(d.ParentDocumentId.Value)).Select(d => d.Id).ToListAsync(ct);
+                await db.Documents.Where(d => parents.Contains(d.Id)).ExecuteUpdateAsync(u => u.SetProperty(d => d.RestrictedToGroupIds, restriction), ct);
+                foreach (var attachment in parents) chunksUpdated += await AclUpdater.RecomputeDocumentAsync(db, attachment, ct);
+            }
             AuditLog.Add(db, actor.UserName, "document-restrict", "document", documentId.ToString(), new
             {
                 document = document.Title,

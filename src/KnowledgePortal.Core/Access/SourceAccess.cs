@@ -5,7 +5,8 @@ using Npgsql;
 
 namespace KnowledgePortal.Core.Access;
 
-public sealed record DownloadableFile(string FileName, string ContentType, byte[] Content);
+/// <param name="VersionId">The version the file is of.</param>
+public sealed record DownloadableFile(string FileName, string ContentType, byte[] Content, Guid VersionId = default);
 
 /// <summary>Source passages and original files, each read through the same access predicate as search.</summary>
 public sealed class SourceAccess(NpgsqlDataSource dataSource, IDbContextFactory<PortalDbContext> dbFactory)
@@ -50,7 +51,7 @@ public sealed class SourceAccess(NpgsqlDataSource dataSource, IDbContextFactory<
                          join v in db.DocumentVersions on d.CurrentVersionId equals v.Id
                          join f in db.StoredFiles on v.StoredFileId equals f.Id
                          where d.Id == documentId
-                         select new { v.FileName, v.ContentType, f.Content }).FirstOrDefaultAsync(ct);
-        return row is null ? null : new DownloadableFile(row.FileName, row.ContentType, row.Content);
+                         select new { v.Id, v.FileName, v.ContentType, f.Content }).FirstOrDefaultAsync(ct);
+        return row is null ? null : new DownloadableFile(row.FileName, row.ContentType, row.Content, row.Id);
     }
 }

@@ -72,7 +72,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         b.Entity<Document>(e =>
         {
             e.HasOne(x => x.Collection).WithMany().HasForeignKey(x => x.CollectionId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(x => new { x.CollectionId, x.FileName }).IsUnique();
+            // One name per collection for uploads (no parent), and one per message for its attachments.
+            e.HasIndex(x => new { x.CollectionId, x.ParentDocumentId, x.FileName }).IsUnique().AreNullsDistinct(false);
+            // No cascade: a message is deleted with its attachments explicitly (their chunks and files too).
+            e.HasOne<Document>().WithMany().HasForeignKey(x => x.ParentDocumentId).OnDelete(DeleteBehavior.NoAction);
             e.Property(x => x.FailureArgs).HasColumnType("jsonb");
             e.HasIndex(x => x.Sha256);
         });

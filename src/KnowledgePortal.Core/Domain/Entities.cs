@@ -87,6 +87,11 @@ public class Document
     /// <summary>Named arguments of the failure message (jsonb object).</summary>
     public string? FailureArgs { get; set; }
     public Guid? CurrentVersionId { get; set; }
+    /// <summary>
+    /// The e-mail message this document is an attachment of (null for uploads). An attachment has its message's
+    /// collection and restriction, is titled after it, and goes when the message is deleted or no longer carries it.
+    /// </summary>
+    public Guid? ParentDocumentId { get; set; }
     /// <summary>When set, only these groups (intersected with the collection's readers) may read the document.</summary>
     public int[]? RestrictedToGroupIds { get; set; }
     public int PageCount { get; set; }
@@ -107,6 +112,8 @@ public class DocumentVersion
     public required string Sha256 { get; set; }
     public required string UploadedBy { get; set; }
     public Guid StoredFileId { get; set; }
+    /// <summary>An Office original rendered to PDF (LibreOffice) the first time a citation of it is opened; kept with the version.</summary>
+    public Guid? PdfStoredFileId { get; set; }
     public DocumentStatus Status { get; set; } = DocumentStatus.Queued;
     public string? FailureReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;

@@ -82,6 +82,7 @@ public static class PortalCoreServices
         services.AddPortalEmbedding();
         services.AddSingleton<DocumentIntake>();
         services.AddSingleton<DocumentCommands>();
+        services.AddSingleton<OfficeRenditions>();
         // The steps of ingestion in the order they run; completed_step names the last one a job finished.
         services.AddSingleton<IIngestionStep, ExtractStep>();
         services.AddSingleton<IIngestionStep, ChunkStep>();

@@ -9,22 +9,48 @@ namespace KnowledgePortal.Core.Ingestion;
 /// <summary>What knowledge managers do to documents after upload. Every method re-checks the manage right.</summary>
 public sealed class DocumentCommands(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    /// <summary>Removes the document, all its chunks, versions and stored files; the audit trail keeps the event.</summary>
+    /// <summary>
+    /// Removes the document — a message with its attachments — and all their chunks, versions and stored files; the
+    /// audit trail keeps the event.
+    /// </summary>
     public async Task<bool> DeleteAsync(UserAccess actor, Guid documentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, ct);
         if (document is null || !actor.CanManage(document.CollectionId)) return false;
-        var fileIds = await db.DocumentVersions.Where(v => v.DocumentId == documentId).Select(v => v.StoredFileId).ToListAsync(ct);
-        await db.Chunks.Where(c => c.DocumentId == documentId).ExecuteDeleteAsync(ct);
-        await db.Documents.Where(d => d.Id == documentId).ExecuteDeleteAsync(ct); // cascades to versions, jobs, pending chunks
-        await db.StoredFiles.Where(f => fileIds.Contains(f.Id)).ExecuteDeleteAsync(ct);
+        var attachments = await db.Documents.CountAsync(d => d.ParentDocumentId == documentId, ct);
+        await DeleteRowsAsync(db, [documentId], ct);
         AuditLog.Add(db, actor.UserName, "document-delete", "document", documentId.ToString(),
-            new { document.CollectionId, document.FileName });
+            new { document.CollectionId, document.FileName, attachments });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Deletes these documents and their attachments (an attached message's own too): chunks, rows (cascading to
+    /// versions, jobs, pending chunks) and stored files, deepest first since the parent key restricts; in the caller's
+    /// transaction.
+    /// </summary>
+    internal static async Task DeleteRowsAsync(PortalDbContext db, IReadOnlyCollection<Guid> documentIds, CancellationToken ct)
+    {
+        var levels = new List<List<Guid>>();
+        for (var level = documentIds.ToList(); level.Count > 0;)
+        {
+            levels.Add(level);
+            var parents = level;
+            level = await db.Documents.Where(d => d.ParentDocumentId != null && parents.Contains(d.ParentDocumentId.Value)).Select(d => d.Id).ToListAsync(ct);
+        }
+        for (var i = levels.Count - 1; i >= 0; i--)
+        {
+            var ids = levels[i];
+            var versions = await db.DocumentVersions.Where(v => ids.Contains(v.DocumentId)).Select(v => new { v.StoredFileId, v.PdfStoredFileId }).ToListAsync(ct);
+            var fileIds = versions.Select(v => v.StoredFileId).Concat(versions.Where(v => v.PdfStoredFileId != null).Select(v => v.PdfStoredFileId!.Value)).ToList();
+            await db.Chunks.Where(c => ids.Contains(c.DocumentId)).ExecuteDeleteAsync(ct);
+            await db.Documents.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
+            await db.StoredFiles.Where(f => fileIds.Contains(f.Id)).ExecuteDeleteAsync(ct);
+        }
     }
 
     /// <summary>Asks the worker to stop a queued or running job at its next step boundary.</summary>

@@ -36,8 +36,20 @@ public static class IngestionMessages
     public static PortalMessage TooMuchText(long limit) => PortalMessage.Create(Prefix + "TooMuchText",
         "This file contains more text than can be indexed (limit {limit} characters); split it into smaller files.", ("limit", limit));
 
+    /// <summary>An OLE2 compound file that is none of .doc, .xls, .ppt (an Outlook .msg, a Visio drawing, …).</summary>
     public static PortalMessage LegacyOffice() => PortalMessage.Create(Prefix + "LegacyOffice",
-        "Legacy Office files (.doc, .xls, .ppt) are not supported; open the file in Office, save it as .docx, .xlsx or .pptx and upload it again.");
+        "This legacy Office file is not a Word, Excel or PowerPoint document (it may be an Outlook message or a drawing) and cannot be read." + SupportedFormats,
+        (FormatsArgument, DocumentFormats.SupportedList));
+
+    public static PortalMessage ConverterMissing(string path) => PortalMessage.Create(Prefix + "ConverterMissing",
+        "Reading this file needs LibreOffice, which is not installed here ({path}, setting Ingestion:SofficePath); ask IT to install it and re-run the file.",
+        ("path", path));
+
+    public static PortalMessage ConversionTimeout(int seconds) => PortalMessage.Create(Prefix + "ConversionTimeout",
+        "Converting this file with LibreOffice took longer than {seconds} s (Ingestion:ConversionTimeoutSeconds) and was stopped.", ("seconds", seconds));
+
+    public static PortalMessage ConversionFailed() => PortalMessage.Create(Prefix + "ConversionFailed",
+        "LibreOffice could not convert this file (it may be damaged, or not the format its name says); open it in Office, save it again and upload it.");
 
     public static PortalMessage ZipArchive() => PortalMessage.Create(Prefix + "ZipArchive",
         "This is a zip archive, not a Word, Excel or PowerPoint file; upload the documents it contains instead.");
@@ -91,7 +103,7 @@ public static class IngestionMessages
         Prefix + nameof(ExtractionFailure.Encrypted), Prefix + nameof(ExtractionFailure.Corrupt),
         Prefix + nameof(ExtractionFailure.Unsupported), Prefix + nameof(ExtractionFailure.ZipBomb),
         Prefix + nameof(ExtractionFailure.Malicious), Prefix + nameof(ExtractionFailure.Empty),
-        Prefix + nameof(ExtractionFailure.Garbled), Prefix + "LegacyOffice", Prefix + "ZipArchive", Prefix + "StrictWorkbook",
+        Prefix + nameof(ExtractionFailure.Garbled), Prefix + "LegacyOffice", Prefix + "ConversionFailed", Prefix + "ZipArchive", Prefix + "StrictWorkbook",
         Prefix + "ReaderCrashed", Prefix + "NotText", Prefix + "UnknownType", Prefix + "TypeMismatch",
     };
 

@@ -41,6 +41,13 @@ public sealed class IngestionOptions
     [Range(1, 10_000)] public int MaxImageMegapixels { get; set; } = 100;
     /// <summary>Pages recognised with a lower confidence (0–100) are flagged in the chunk preview.</summary>
     [Range(0, 100)] public double OcrLowConfidence { get; set; } = 60;
+    /// <summary>LibreOffice's soffice, which converts .doc, .xls, .ppt, .rtf, .odt, .ods and .odp to Office Open XML.</summary>
+    public string SofficePath { get; set; } = "/usr/bin/soffice";
+    /// <summary>
+    /// A conversion taking longer is killed (its whole process tree) and fails that file alone. Keep it below
+    /// <see cref="FileTimeoutSeconds"/>, which bounds the whole extraction including the conversion.
+    /// </summary>
+    [Range(5, 3600)] public int ConversionTimeoutSeconds { get; set; } = 60;
 
     [Range(50, 8000)] public int ChunkTokens { get; set; } = 400;
     [Range(0, 2000)] public int ChunkOverlapTokens { get; set; } = 60;
@@ -72,5 +79,7 @@ public sealed class IngestionOptions
         OcrPageTimeout = TimeSpan.FromSeconds(OcrPageTimeoutSeconds),
         MaxImagePixels = MaxImageMegapixels * 1_000_000L,
         OcrLowConfidence = OcrLowConfidence,
+        SofficePath = SofficePath,
+        ConversionTimeoutSeconds = ConversionTimeoutSeconds,
     };
 }

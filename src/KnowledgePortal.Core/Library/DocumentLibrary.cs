@@ -17,9 +17,10 @@ public sealed record LibraryCollection(int Id, string Name, string? Description,
 /// <param name="PreviousVersionSearchable">The failure concerns a new version; an older one is still indexed.</param>
 /// <param name="Progress">Percent of the newest job (<see cref="IngestionProgress"/>).</param>
 /// <param name="Ocr">While the newest job reads the file: how many of its pages OCR has recognised; null when it recognises none.</param>
+/// <param name="ParentDocumentId">The e-mail message this is an attachment of; listed right under it.</param>
 public sealed record LibraryDocument(Guid Id, string Title, string FileName, DocumentStatus Status, PortalMessage? Failure, int ChunkCount,
     DateTimeOffset UpdatedAt, double Progress, DateOnly? ReviewDue, bool CanRetry = false, bool PreviousVersionSearchable = false,
-    OcrProgress? Ocr = null)
+    OcrProgress? Ocr = null, Guid? ParentDocumentId = null)
 {
     /// <summary>English failure text, as the CLI and the database hold it.</summary>
     public string? FailureReason => Failure?.Text;
@@ -99,7 +100,7 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
                     .Select(j => new { j.Status, j.CompletedStep, j.ChunksTotal, j.ChunksEmbedded, j.OcrPagesDone, j.OcrPagesTotal }).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return rows.Select(r =>
+        var documents = rows.Select(r =>
         {
             var d = r.Document;
             var unsuccessful = d.Status is DocumentStatus.Failed or DocumentStatus.Cancelled;
@@ -111,8 +112,24 @@ public sealed class DocumentLibrary(NpgsqlDataSource dataSource, IDbContextFacto
                 // A review date is about indexed content: a document that never got indexed has none to show.
                 d.CurrentVersionId is null ? null : d.ReviewDue,
                 unsuccessful && IngestionMessages.CanRetry(d.FailureCode),
-                unsuccessful && d.CurrentVersionId is not null, ocr);
+                unsuccessful && d.CurrentVersionId is not null, ocr, d.ParentDocumentId);
         }).ToList();
+        return UnderTheirMessages(documents);
+    }
+
+    /// <summary>Newest first, each message's attachments right after it by name; one whose message is not listed stays in its place.</summary>
+    internal static List<LibraryDocument> UnderTheirMessages(List<LibraryDocument> documents)
+    {
+        var listed = documents.Select(d => d.Id).ToHashSet();
+        var children = documents.Where(d => d.ParentDocumentId is { } p && listed.Contains(p)).ToLookup(d => d.ParentDocumentId!.Value);
+        var ordered = new List<LibraryDocument>(documents.Count);
+        void Add(LibraryDocument d)
+        {
+            ordered.Add(d);
+            foreach (var child in children[d.Id].OrderBy(c => c.FileName, StringComparer.OrdinalIgnoreCase)) Add(child);
+        }
+        foreach (var d in documents.Where(d => d.ParentDocumentId is not { } p || !listed.Contains(p))) Add(d);
+        return ordered;
     }
 
     /// <summary>

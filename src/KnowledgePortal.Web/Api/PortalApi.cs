@@ -2,6 +2,7 @@ using System.Text.Json;
 using KnowledgePortal.Core.Access;
 using KnowledgePortal.Core.Answering;
 using KnowledgePortal.Core.Domain;
+using KnowledgePortal.Core.Ingestion;
 using KnowledgePortal.Core.Ingestion.Extraction;
 using KnowledgePortal.Core.Retrieval;
 using KnowledgePortal.Web.Auth;
@@ -86,10 +87,14 @@ public static class PortalApi
     }
 
     /// <summary>The original file; permission is re-checked on every request, and "not readable" looks exactly like "missing".</summary>
+    /// <summary>
+    /// The current version's original; with <c>as=pdf</c> the document as PDF, shown inline — a PDF original, or an
+    /// Office original rendered once per version (<see cref="OfficeRenditions"/>), behind the same permission.
+    /// </summary>
     public static async Task<Results<FileContentHttpResult, NotFound>> DownloadDocumentAsync(Caller caller, Guid id, bool? download,
-        SourceAccess sources, HttpContext http, CancellationToken ct)
+        [FromQuery(Name = "as")] string? asFormat, SourceAccess sources, OfficeRenditions renditions, HttpContext http, CancellationToken ct)
     {
-        var file = await sources.OriginalAsync(caller.Access, id, ct);
+        var file = asFormat == "pdf" ? await renditions.PdfAsync(caller.Access, id, ct) : await sources.OriginalAsync(caller.Access, id, ct);
         if (file is null) return TypedResults.NotFound();
         http.Response.Headers.CacheControl = "private, no-store";
         var inline = download != true && file.ContentType == DocumentFormats.Pdf.ContentType;

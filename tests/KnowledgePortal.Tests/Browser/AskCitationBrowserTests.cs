@@ -1,8 +1,10 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using KnowledgePortal.Core.Domain;
 using KnowledgePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using UglyToad.PdfPig;
 
 namespace KnowledgePortal.Tests.Browser;
 
@@ -202,6 +204,45 @@ public partial class AskCitationBrowserTests(PortalFixture fixture)
             await ShotAsync(page, $"source-dialog-{format}");
             await PressEscapeInDialogAsync(page);
             await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 5_000 });
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+            await StopModelAsync(server);
+        }
+    }
+
+    /// <summary>An Office citation opens at its slide, in the original rendered to PDF (issue 16).</summary>
+    [Fact]
+    public async Task SourceDialog_SlideCitation_OpensTheRenderedPdfAtTheSlide()
+    {
+        await fixture.WaitForDemoIndexedAsync();
+        var server = await StartModelAsync();
+        server.Responder = r => $"Reception on 18F is open 8:30–19:00 on business days [{SourceNumber(r, "Reception on 18F")}].";
+        var page = await Infrastructure.Browser.SignInAsync(fixture.Browser, fixture.Portal.BaseUrl, "staff");
+        try
+        {
+            await ChooseModelAsync(page, Model);
+            var answer = await SendAsync(page, "What are the reception opening hours in Tokyo?");
+            await answer.Locator("[data-testid=thumb-up]").WaitForAsync(new() { Timeout = 60_000 });
+            await answer.Locator("[data-testid=citation-chip]").First.ClickAsync();
+            var dialog = page.Locator(".mud-dialog");
+            Assert.Contains("slide 2", await dialog.Locator("[data-testid=source-locator]").InnerTextAsync());
+
+            var src = await dialog.Locator("[data-testid=pdf-viewer]").GetAttributeAsync("src") ?? "";
+
+            Assert.Matches(@"^/api/documents/[0-9a-f-]{36}/file\?as=pdf#page=2$", src);
+            // The viewer's request, with the signed-in user's cookie: the deck as PDF, one page per slide.
+            var response = await page.APIRequest.GetAsync(fixture.Portal.BaseUrl + src[..src.IndexOf('#')], new() { Timeout = 90_000 });
+            Assert.Equal(200, response.Status);
+            Assert.Equal("application/pdf", response.Headers["content-type"]);
+            var body = await response.BodyAsync();
+            Assert.Equal("%PDF", Encoding.ASCII.GetString(body, 0, 4));
+            using var pdf = PdfDocument.Open(body);
+            Assert.Contains("18F", string.Concat(pdf.GetPage(2).Letters.Select(l => l.Value)));
+            // Signed out, the same address gives nothing away.
+            using var anonymous = new HttpClient();
+            Assert.NotEqual(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(fixture.Portal.BaseUrl + src[..src.IndexOf('#')])).StatusCode);
         }
         finally
         {

@@ -87,12 +87,17 @@ public static class DocumentExtractor
     /// <summary>How every Office Open XML format is read: the macro policy, then the zip guard, then the format's reader.</summary>
     internal static ExtractionResult ReadOoxml(SniffedFile file, ExtractionSink sink, Func<byte[], string, ExtractionSink, ExtractionResult> read)
     {
-        if (file.Format.MacroEnabled && sink.Limits.Macros == MacroPolicy.Refuse)
-            throw new ExtractionException(ExtractionFailure.MacroRefused, MacroRefusedMessage);
-
+        ApplyMacroPolicy(file.Format.MacroEnabled, sink);
         ZipGuard.Inspect(file.Content, sink.Limits, sink.CancellationToken);
-        if (file.Format.MacroEnabled) sink.Warn(MacrosIgnoredWarning);
         return read(file.Content, file.Format.Name, sink);
+    }
+
+    /// <summary>A file that carries macros is refused (Ingestion:MacroPolicy = Refuse) or read with a warning; macros never run.</summary>
+    internal static void ApplyMacroPolicy(bool carriesMacros, ExtractionSink sink)
+    {
+        if (!carriesMacros) return;
+        if (sink.Limits.Macros == MacroPolicy.Refuse) throw new ExtractionException(ExtractionFailure.MacroRefused, MacroRefusedMessage);
+        sink.Warn(MacrosIgnoredWarning);
     }
 
     /// <summary>A workbook that fails to read is reported as Strict Open XML when it is one (a common cause).</summary>

@@ -52,6 +52,38 @@ public static class DocumentFormats
     public static readonly FileFormat Html = new("html", "text/html", new TextFile(),
         (file, sink) => HtmlExtractor.Extract(file.Text, file.Format.Name, sink), ".html", ".htm");
 
+    // Read through LibreOffice (LegacyOfficeReader): converted to the Office Open XML format with the same locators.
+    public static readonly FileFormat Doc = new("doc", "application/msword",
+        new OleStreams("WordDocument", BinaryOfficeEncryption.Word, "Macros"),
+        (file, sink) => LegacyOfficeReader.ReadCompound(file, sink, ConversionTarget.Word), ".doc");
+
+    public static readonly FileFormat Xls = new("xls", "application/vnd.ms-excel",
+        new OleStreams("Workbook", BinaryOfficeEncryption.Excel, "_VBA_PROJECT_CUR", "Book"),
+        (file, sink) => LegacyOfficeReader.ReadCompound(file, sink, ConversionTarget.Spreadsheet), ".xls");
+
+    // PowerPoint keeps its VBA project inside the document stream: not detectable from the container.
+    public static readonly FileFormat Ppt = new("ppt", "application/vnd.ms-powerpoint",
+        new OleStreams("PowerPoint Document", BinaryOfficeEncryption.PowerPoint, null),
+        (file, sink) => LegacyOfficeReader.ReadCompound(file, sink, ConversionTarget.Presentation), ".ppt");
+
+    public static readonly FileFormat Rtf = new("rtf", "application/rtf", new Magic(c => c.StartsWith(@"{\rtf"u8)),
+        (file, sink) => LegacyOfficeReader.ReadRtf(file, sink, ConversionTarget.Word), ".rtf");
+
+    public static readonly FileFormat Odt = new("odt", "application/vnd.oasis.opendocument.text",
+        new OpenDocument("application/vnd.oasis.opendocument.text"),
+        (file, sink) => LegacyOfficeReader.ReadOpenDocument(file, sink, ConversionTarget.Word), ".odt");
+
+    public static readonly FileFormat Ods = new("ods", "application/vnd.oasis.opendocument.spreadsheet",
+        new OpenDocument("application/vnd.oasis.opendocument.spreadsheet"),
+        (file, sink) => LegacyOfficeReader.ReadOpenDocument(file, sink, ConversionTarget.Spreadsheet), ".ods");
+
+    public static readonly FileFormat Odp = new("odp", "application/vnd.oasis.opendocument.presentation",
+        new OpenDocument("application/vnd.oasis.opendocument.presentation"),
+        (file, sink) => LegacyOfficeReader.ReadOpenDocument(file, sink, ConversionTarget.Presentation), ".odp");
+
+    /// <summary>An e-mail message; its attachments become child documents (MessageAttachments).</summary>
+    public static readonly FileFormat Eml = new("eml", "message/rfc822", new MailHeaders(), EmlExtractor.Extract, ".eml");
+
     // Images are documents through OCR (ImageExtractor); their headers are checked against the pixel limit first.
     public static readonly FileFormat Png = new("png", "image/png", new Magic(ImageHeader.IsPng), ImageExtractor.Extract, ".png");
 
@@ -60,7 +92,12 @@ public static class DocumentFormats
     public static readonly FileFormat Tiff = new("tiff", "image/tiff", new Magic(ImageHeader.IsTiff), ImageExtractor.Extract, ".tif", ".tiff");
 
     /// <summary>Every format, in the order messages list them.</summary>
-    public static readonly IReadOnlyList<FileFormat> All = [Docx, Docm, Xlsx, Xlsm, Pptx, Pptm, Pdf, Txt, Md, Csv, Html, Png, Jpeg, Tiff];
+    public static readonly IReadOnlyList<FileFormat> All =
+        [Docx, Docm, Xlsx, Xlsm, Pptx, Pptm, Pdf, Txt, Md, Csv, Html, Doc, Xls, Ppt, Rtf, Odt, Ods, Odp, Eml, Png, Jpeg, Tiff];
+
+    /// <summary>Word, Excel, PowerPoint and OpenDocument files in any of their formats: what LibreOffice renders to PDF.</summary>
+    public static bool IsOffice(FileFormat format) =>
+        format.Signature is FormatSignature.Package or FormatSignature.OleStreams or FormatSignature.OpenDocument || format == Rtf;
 
     /// <summary>What a file whose extension is unknown is stored and served as.</summary>
     public const string UnknownContentType = "application/octet-stream";

@@ -98,4 +98,8 @@ public sealed record ExtractionLimits
     public long MaxImagePixels { get; init; } = 100_000_000;
     /// <summary>A recognised page below this confidence (0–100) is warned about and flagged in the preview.</summary>
     public double OcrLowConfidence { get; init; } = 60;
+    /// <summary>LibreOffice, which converts .doc, .xls, .ppt, .rtf and OpenDocument files (see <see cref="LibreOfficeConverter"/>).</summary>
+    public string SofficePath { get; init; } = "/usr/bin/soffice";
+    /// <summary>After this long a conversion's process tree is killed and the file fails.</summary>
+    public int ConversionTimeoutSeconds { get; init; } = 60;
 }

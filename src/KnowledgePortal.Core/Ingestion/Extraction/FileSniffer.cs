@@ -14,7 +14,7 @@ public static class FileSniffer
     public const string Zip = "zip";
     /// <summary>Office Open XML encrypted with a password (an OLE2 container holding "EncryptedPackage").</summary>
     public const string OleEncrypted = "ole-encrypted";
-    /// <summary>Other OLE2 compound file: legacy .doc / .xls / .ppt / .msg.</summary>
+    /// <summary>Another OLE2 compound file (an Outlook .msg, a Visio drawing, …): none of .doc / .xls / .ppt.</summary>
     public const string Ole = "ole";
     public const string Unknown = "unknown";
 
@@ -22,11 +22,12 @@ public static class FileSniffer
     private static readonly byte[] ZipEmptyArchive = "PK\x05\x06"u8.ToArray();
     private static readonly byte[] OleHeader = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     private static readonly byte[] PdfHeader = "%PDF-"u8.ToArray();
+    private static readonly byte[] RtfHeader = @"{\rtf"u8.ToArray();
     private static readonly byte[] EncryptedPackageUtf16 = Encoding.Unicode.GetBytes("EncryptedPackage");
 
     /// <summary>
     /// Returns the detected type: a <see cref="FileFormat.Name"/> ("docx", "pdf", "csv", …), "zip" (other or
-    /// unreadable zip), "ole-encrypted" (password-protected Office file), "ole" (legacy binary Office) or "unknown".
+    /// unreadable zip), "ole-encrypted" (password-protected Office Open XML), "ole" (another compound file) or "unknown".
     /// </summary>
     public static string Detect(byte[] content, string fileName) => Sniff(content, fileName).Type;
 
@@ -41,16 +42,53 @@ public static class FileSniffer
         ArgumentNullException.ThrowIfNull(content);
         var span = content.AsSpan();
         if (IsZip(span)) return DetectZip(content) is { } package ? new(package) : new(Zip);
-        if (span.StartsWith(OleHeader))
-            return new(span.IndexOf(EncryptedPackageUtf16) >= 0 ? OleEncrypted : Ole);
+        if (span.StartsWith(OleHeader)) return DetectCompoundFile(content, fileName);
         foreach (var format in DocumentFormats.All)
             if (format.Signature is FormatSignature.Magic magic && magic.Matches(span)) return new(format);
+
+        if (DocumentFormats.ByExtension(fileName) is { Signature: FormatSignature.MailHeaders } mail && StartsWithHeaderField(span))
+            return new(mail);
 
         var family = TextFormatOf(fileName);
         if (family is null) return new(Unknown);
         var text = TextDecoding.TryDecode(content, out var encodingName);
         return text is null ? new(Unknown) : new(family, text, encodingName);
     }
+
+    /// <summary>
+    /// An OLE2 container: encrypted Office Open XML when its root holds "EncryptedPackage", else the binary Office
+    /// format whose main stream it holds — by the extension when it holds several —, else a compound file refused by
+    /// type. One whose directory cannot be read is still told apart by the encrypted package's name in its bytes.
+    /// </summary>
+    private static SniffResult DetectCompoundFile(byte[] content, string? fileName)
+    {
+        CompoundFile container;
+        try
+        {
+            container = CompoundFile.Open(content);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            // Sniffing never throws: a container we cannot walk is still told apart by the encrypted package's name.
+            return new(content.AsSpan().IndexOf(EncryptedPackageUtf16) >= 0 ? OleEncrypted : Ole);
+        }
+        if (container.RootNames.Contains("EncryptedPackage")) return new(OleEncrypted);
+        var candidates = DocumentFormats.All.Where(f => f.Signature is FormatSignature.OleStreams s && s.Matches(container)).ToList();
+        var format = candidates.FirstOrDefault(f => f == DocumentFormats.ByExtension(fileName)) ?? candidates.FirstOrDefault();
+        return format is null ? new(Ole) : new(format);
+    }
+
+    /// <summary>"Name: value" on the first line: a field name of printable ASCII other than ':' (RFC 5322 §2.2).</summary>
+    internal static bool StartsWithHeaderField(ReadOnlySpan<byte> content)
+    {
+        var i = 0;
+        while (i < content.Length && i < 1000 && content[i] is >= 33 and <= 126 and not (byte)':') i++;
+        return i > 0 && i < content.Length && content[i] == ':';
+    }
+
+    internal static bool IsCompoundFile(ReadOnlySpan<byte> content) => content.StartsWith(OleHeader);
+
+    internal static bool IsRtf(ReadOnlySpan<byte> content) => content.StartsWith(RtfHeader);
 
     internal static bool IsZip(ReadOnlySpan<byte> content) => content.StartsWith(ZipLocalHeader) || content.StartsWith(ZipEmptyArchive);
 
@@ -61,7 +99,7 @@ public static class FileSniffer
     internal static FileFormat? TextFormatOf(string? fileName) =>
         DocumentFormats.ByExtension(fileName) is { Signature: FormatSignature.TextFile } format ? format : null;
 
-    /// <summary>The Office Open XML format of a zip, or null for any other (or unreadable) zip.</summary>
+    /// <summary>The Office Open XML or OpenDocument format of a zip, or null for any other (or unreadable) zip.</summary>
     private static FileFormat? DetectZip(byte[] content)
     {
         try
@@ -73,6 +111,12 @@ public static class FileSniffer
                 names.Add(entry.FullName.Replace('\\', '/').TrimStart('/'));
                 if (names.Count > 100_000) break;
             }
+
+            // OpenDocument: a "mimetype" entry naming the kind (written first and stored, but any position is read).
+            if (zip.GetEntry("mimetype") is { Length: < 256 } mimetype
+                && ReadSmallEntry(mimetype, 256).Trim() is var mime
+                && DocumentFormats.All.FirstOrDefault(f => f.Signature is FormatSignature.OpenDocument o && o.MimeType == mime) is { } openDocument)
+                return openDocument;
 
             var contentTypes = zip.Entries.FirstOrDefault(e =>
                 string.Equals(e.FullName.TrimStart('/'), "[Content_Types].xml", StringComparison.OrdinalIgnoreCase));

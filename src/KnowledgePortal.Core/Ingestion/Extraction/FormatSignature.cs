@@ -15,6 +15,23 @@ internal abstract record FormatSignature
     /// </summary>
     public sealed record Package(string MainPart, bool MacroEnabled, params string[] MainContentTypes) : FormatSignature;
 
+    /// <summary>
+    /// A binary Office file: an OLE2 compound file whose root holds <paramref name="MainStream"/> (or one of
+    /// <paramref name="AlternativeStreams"/>); <paramref name="IsEncrypted"/> finds its password protection and
+    /// <paramref name="MacroStorage"/> names the root storage its VBA project lives in (null: not detectable).
+    /// </summary>
+    public sealed record OleStreams(string MainStream, Func<CompoundFile, bool> IsEncrypted, string? MacroStorage,
+        params string[] AlternativeStreams) : FormatSignature
+    {
+        public bool Matches(CompoundFile file) => file.RootNames.Contains(MainStream) || AlternativeStreams.Any(file.RootNames.Contains);
+    }
+
+    /// <summary>An OpenDocument package: a zip whose <c>mimetype</c> entry reads <paramref name="MimeType"/>.</summary>
+    public sealed record OpenDocument(string MimeType) : FormatSignature;
+
+    /// <summary>An Internet message (RFC 5322): under one of the format's extensions, starting with a header field.</summary>
+    public sealed record MailHeaders : FormatSignature;
+
     /// <summary>Text in an encoding <see cref="TextDecoding"/> reads, under one of the format's extensions (text has no magic bytes).</summary>
     public sealed record TextFile : FormatSignature;
 }

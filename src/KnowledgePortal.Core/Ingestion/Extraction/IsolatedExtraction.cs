@@ -65,10 +65,13 @@ public static class IsolatedExtraction
     private sealed record Reply(ExtractionResult? Result, ExtractionFailure? Failure, string? Message,
         string? Code = null, Dictionary<string, string>? Args = null);
 
-    /// <summary>True for files read by third-party parsers (PDF, zip / Office Open XML): the ones worth a child process.</summary>
+    /// <summary>
+    /// True for files read by third-party parsers (PDF, zip / Office Open XML / OpenDocument) or converted by
+    /// LibreOffice (compound files, RTF): the ones worth a child process.
+    /// </summary>
     public static bool IsWorthIsolating(byte[] content)
     {
-        return FileSniffer.IsZip(content) || FileSniffer.IsPdf(content);
+        return FileSniffer.IsZip(content) || FileSniffer.IsPdf(content) || FileSniffer.IsCompoundFile(content) || FileSniffer.IsRtf(content);
     }
 
     /// <exception cref="ExtractionException">The file cannot be indexed (as in-process), or the child died reading it.</exception>
@@ -92,6 +95,9 @@ public static class IsolatedExtraction
         psi.ArgumentList.Add(ExtractionHost.Command);
         // One file, one thread of work: workstation GC keeps the child small.
         psi.Environment["DOTNET_gcServer"] = "0";
+        // The child's temporary files (a LibreOffice conversion's folder) live here and go with it, even when it is killed.
+        using var scratch = ScratchFolder.Create("kp-extract-");
+        psi.Environment["TMPDIR"] = scratch.Path;
 
         using var deadline = new ExtractionDeadline(timeout, limits, ct);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("The extraction process could not be started.");

@@ -8,10 +8,15 @@ using Microsoft.Extensions.Options;
 
 namespace KnowledgePortal.Core.Ingestion.Steps;
 
-/// <summary>Reads the stored original into text blocks; keeps them in the job (<see cref="IngestionJob.ExtractedJson"/>) with pages, title and warnings.</summary>
+/// <summary>
+/// Reads the stored original into text blocks; keeps them in the job (<see cref="IngestionJob.ExtractedJson"/>) with
+/// pages, title and warnings. An e-mail message's attachments are handed to <see cref="DocumentIntake"/> here, as
+/// documents of their own under the message.
+/// </summary>
 internal sealed class ExtractStep(
     IDbContextFactory<PortalDbContext> dbFactory,
     IOptions<IngestionOptions> options,
+    DocumentIntake intake,
     ExtractionHost? extractionHost = null) : IIngestionStep
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -93,7 +98,15 @@ internal sealed class ExtractStep(
         job.Job.ExtractedJson = JsonSerializer.Serialize(result, Json);
         job.Job.Pages = result.PageCount;
         job.Job.Title = DocumentTitles.Choose(result.Title, result.Blocks, version.FileName);
-        job.Job.Warnings = result.Warnings.Count == 0 ? null : string.Join("\n", result.Warnings.Take(50));
+        var warnings = result.Warnings.ToList();
+        if (result.DetectedType == DocumentFormats.Eml.Name)
+        {
+            // MimeKit is managed code bounded by the message's own size: its attachments are listed in process.
+            var attachments = EmlExtractor.Attachments(content, limits);
+            await intake.ReplaceAttachmentsAsync(job.Job.Id, job.Job.DocumentId, job.Job.Title, attachments.Indexed, ct);
+            warnings.AddRange(attachments.Skipped);
+        }
+        job.Job.Warnings = warnings.Count == 0 ? null : string.Join("\n", warnings.Take(50));
         return IngestionStepResult.Completed;
     }
 

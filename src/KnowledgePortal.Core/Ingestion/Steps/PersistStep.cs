@@ -66,7 +66,8 @@ internal sealed class PersistStep(
         document.FailureReason = null;
         document.FailureCode = null;
         document.FailureArgs = null;
-        if (!document.TitleEdited && !string.IsNullOrEmpty(job.Job.Title)) document.Title = job.Job.Title;
+        // An attachment keeps the title its message gave it ("attachment X of message Y").
+        if (!document.TitleEdited && document.ParentDocumentId is null && !string.IsNullOrEmpty(job.Job.Title)) document.Title = job.Job.Title;
         document.ChunkCount = inserted;
         document.PageCount = job.Job.Pages;
         document.UpdatedAt = DateTimeOffset.UtcNow;
