@@ -153,11 +153,13 @@ public static class AuthenticationSetup
         var acceptsJwt = AcceptsAccessTokens(settings);
         var authentication = services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(PortalSchemes.ApiToken, null)
+            .AddScheme<AuthenticationSchemeOptions, Scim.ScimAuthenticationHandler>(Scim.ScimAuthenticationHandler.SchemeName, null)
             .AddPolicyScheme(PortalSchemes.Api, null, o => o.ForwardDefaultSelector = ctx => PortalSchemes.Select(ctx, acceptsJwt, cookieFallback: true))
             .AddPolicyScheme(PortalSchemes.Bearer, null, o => o.ForwardDefaultSelector = ctx => PortalSchemes.Select(ctx, acceptsJwt, cookieFallback: false));
         if (settings.Mode == SignInMode.Oidc && acceptsJwt)
             authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, o => OidcAccessTokens.Configure(o, settings));
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TokenScopeHandler>();
+        services.Configure<Scim.ScimOptions>(builder.Configuration.GetSection(Scim.ScimOptions.Section));
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -170,6 +172,13 @@ public static class AuthenticationSetup
                 p.AddAuthenticationSchemes(PortalSchemes.Api);
                 p.RequireAuthenticatedUser();
                 p.AddRequirements(new TokenScopeRequirement());
+            })
+            .AddPolicy(Policies.Scim, p =>
+            {
+                // The provisioning token only, and only here: no cookie, personal token or access token reaches /scim.
+                p.AddAuthenticationSchemes(Scim.ScimAuthenticationHandler.SchemeName);
+                p.RequireAuthenticatedUser();
+                p.RequireAssertion(c => c.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scim.ScimAuthenticationHandler.AuthenticationType));
             })
             .AddPolicy(Policies.Mcp, p =>
             {
