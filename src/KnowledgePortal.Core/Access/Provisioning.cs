@@ -174,10 +174,13 @@ public sealed class Provisioning(IDbContextFactory<PortalDbContext> dbFactory, A
         return (page.Select(View).ToList(), total);
     }
 
-    /// <summary>Provisioned groups whose claim value (external id, else display name) is one of <paramref name="claimValues"/>, with members.</summary>
-    public async Task<List<ProvisionedGroupView>> GroupsForClaimsAsync(IReadOnlyCollection<string> claimValues, CancellationToken ct = default)
+    /// <summary>
+    /// Provisioned groups whose claim value (external id, else display name) is one of <paramref name="claimValues"/>,
+    /// with members: what a portal group's mappings take in (the Groups admin page).
+    /// </summary>
+    internal static async Task<List<ProvisionedGroupView>> ForClaimsAsync(PortalDbContext db, IReadOnlyCollection<string> claimValues, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (claimValues.Count == 0) return [];
         var rows = await GroupsWithMembers(db).Where(g => claimValues.Contains(g.ExternalId ?? g.DisplayName)).OrderBy(g => g.DisplayName).ToListAsync(ct);
         return rows.Select(View).ToList();
     }

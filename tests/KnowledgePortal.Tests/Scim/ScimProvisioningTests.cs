@@ -198,6 +198,27 @@ public class ScimProvisioningTests(ScimPortalFixture fixture) : IClassFixture<Sc
         Assert.True(await fixture.Services.Get<Provisioning>().IsDeactivatedAsync("oid-delete-me"));
     }
 
+    [Fact]
+    public async Task GroupDetails_MappedProvisionedGroup_ListsProvisionedMembers()
+    {
+        int staffId;
+        await using (var db = fixture.Services.Db.CreateContext())
+        {
+            staffId = await db.Groups.Where(g => g.Name == "Staff").Select(g => g.Id).SingleAsync();
+            db.GroupMappings.Add(new GroupMapping { GroupId = staffId, Kind = GroupMappingKind.ExternalGroup, Value = "grp-staff-oid" });
+            await db.SaveChangesAsync();
+        }
+        using var scim = fixture.Scim();
+        var id = (string)(await JsonAsync(await scim.PostAsync("Users", Scim("""{"externalId":"oid-panel","userName":"panel@contoso.com","displayName":"Panel Person"}"""))))["id"]!;
+        await scim.PostAsync("Groups", Scim($$"""{"displayName":"All staff","externalId":"grp-staff-oid","members":[{"value":"{{id}}"}]}"""));
+
+        var admin = new UserAccess("admin-test", "admin-test", "Admin", [], IsAdmin: true, IsKnowledgeManager: true, []);
+        var details = await fixture.Services.Get<AccessAdministration>().GroupDetailsAsync(admin, staffId);
+        var group = Assert.Single(details!.Provisioned);
+        Assert.Equal("All staff", group.DisplayName);
+        Assert.Equal("panel@contoso.com", Assert.Single(group.Members).UserName);
+    }
+
     private async Task<UserAccess?> TokenAccessAsync(string token)
     {
         var check = await fixture.Services.Get<ApiTokens>().AuthenticateAsync(token, "GET", "/api/search");
