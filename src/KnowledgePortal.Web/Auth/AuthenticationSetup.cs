@@ -231,6 +231,15 @@ public static class AuthenticationSetup
         o.Events.OnTicketReceived = async context =>
         {
             if (previous is not null) await previous(context);
+            var services = context.HttpContext.RequestServices;
+            if (context.Principal is not null && await SessionRevalidation.IsDeactivatedAsync(context.Principal, services,
+                    services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SignInOptions>>().Value, context.HttpContext.RequestAborted))
+            {
+                // A deactivated account (provisioning) gets no session: the cookie would be refused on the next request anyway.
+                context.Response.Redirect("/account/denied");
+                context.HandleResponse();
+                return;
+            }
             if (context.Principal is not null)
             {
                 SessionRevalidation.Stamp(context.Principal, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
@@ -260,6 +269,8 @@ public static class AuthenticationSetup
                 claims.AddRange(demo.Groups.Select(g => new Claim("groups", g)));
                 claims.AddRange(demo.Roles.Select(r => new Claim("roles", r)));
                 var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "DevelopmentSignIn", ClaimTypes.Name, "roles"));
+                if (await SessionRevalidation.IsDeactivatedAsync(principal, http.RequestServices, options.Value, http.RequestAborted))
+                    return Results.Redirect(SignInPath + "?error=deactivated");
                 await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
                 await recorder.RecordAsync(principal, "development");
                 return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");

@@ -132,6 +132,7 @@ public class ScimProvisioningTests(ScimPortalFixture fixture) : IClassFixture<Sc
         Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/sessions")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/sessions")).StatusCode);
         Assert.Empty((await fixture.AccessAsync()).GroupIds);
+        await Assert.ThrowsAnyAsync<Exception>(() => fixture.Portal.SignInAsync(ScimPortalFixture.Person)); // no new session either
 
         await using var db = fixture.Services.Db.CreateContext();
         var actions = await db.AuditEvents.Where(e => e.Actor == Provisioning.Actor).Select(e => e.Action).ToListAsync();
