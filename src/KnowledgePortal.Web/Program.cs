@@ -8,6 +8,7 @@ using KnowledgePortal.Web.Cli;
 using KnowledgePortal.Web.Components;
 using KnowledgePortal.Web.Hosting;
 using KnowledgePortal.Web.Mcp;
+using KnowledgePortal.Web.Scim;
 using Microsoft.Extensions.Options;
 
 // A child process reading one file for the ingestion worker (killed when its time is up); see IsolatedExtraction.
@@ -54,6 +55,7 @@ app.MapPortalAccountEndpoints(mode);
 app.MapPortalApi();
 app.MapTokenEndpoints();
 app.MapPortalMcp();
+app.MapScimEndpoints();
 app.MapAdminEndpoints();
 app.MapInsightsEndpoints();
 app.MapLabEndpoints();

@@ -1494,6 +1494,10 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_sign_in_at");
 
+                    b.Property<DateTimeOffset?>("ProvisionedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("provisioned_at");
+
                     b.PrimitiveCollection<string[]>("Roles")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -1606,6 +1610,62 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasDatabaseName("ix_provider_profiles_name");
 
                     b.ToTable("provider_profiles", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.ProvisionedGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("text")
+                        .HasColumnName("external_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_provisioned_groups");
+
+                    b.HasIndex("DisplayName")
+                        .HasDatabaseName("ix_provisioned_groups_display_name");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_provisioned_groups_external_id");
+
+                    b.ToTable("provisioned_groups", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.ProvisionedMembership", b =>
+                {
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("GroupId", "UserId")
+                        .HasName("pk_provisioned_memberships");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_provisioned_memberships_user_id");
+
+                    b.ToTable("provisioned_memberships", (string)null);
                 });
 
             modelBuilder.Entity("KnowledgePortal.Core.Domain.StoredFile", b =>
@@ -1939,6 +1999,25 @@ namespace KnowledgePortal.Migrations.Migrations
                         .HasConstraintName("fk_pending_grant_changes_collections_collection_id");
                 });
 
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.ProvisionedMembership", b =>
+                {
+                    b.HasOne("KnowledgePortal.Core.Domain.ProvisionedGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provisioned_memberships_provisioned_groups_group_id");
+
+                    b.HasOne("KnowledgePortal.Core.Domain.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provisioned_memberships_users_user_id");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("KnowledgePortal.Core.Domain.ChatMessage", b =>
                 {
                     b.Navigation("Citations");
@@ -1969,6 +2048,11 @@ namespace KnowledgePortal.Migrations.Migrations
             modelBuilder.Entity("KnowledgePortal.Core.Domain.PortalGroup", b =>
                 {
                     b.Navigation("Mappings");
+                });
+
+            modelBuilder.Entity("KnowledgePortal.Core.Domain.ProvisionedGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

@@ -24,7 +24,9 @@ public sealed record AdminGroup(int Id, string Name, string? Description, Portal
 
 public sealed record GroupMember(int Id, string UserName, string DisplayName, DateTimeOffset LastSignInAt);
 
-public sealed record GroupDetails(int Id, string Name, IReadOnlyList<GroupMappingView> Mappings, IReadOnlyList<GroupMember> Members);
+/// <param name="Provisioned">The SCIM-provisioned directory groups its external-group mappings match, with their members.</param>
+public sealed record GroupDetails(int Id, string Name, IReadOnlyList<GroupMappingView> Mappings, IReadOnlyList<GroupMember> Members,
+    IReadOnlyList<ProvisionedGroupView> Provisioned);
 
 /// <summary>A user the portal has seen sign in, for the admin's user pickers.</summary>
 public sealed record KnownUser(int Id, string UserName, string DisplayName);
@@ -117,7 +119,7 @@ public sealed partial class AccessAdministration
             .ToList();
     }
 
-    /// <summary>A group's mappings and its known members (as of their last sign-in); null when the group does not exist.</summary>
+    /// <summary>A group's mappings, its known members (as of their last sign-in) and provisioned members; null when the group does not exist.</summary>
     public async Task<GroupDetails?> GroupDetailsAsync(UserAccess actor, int groupId, CancellationToken ct = default)
     {
         RequireAdmin(actor);
@@ -126,7 +128,8 @@ public sealed partial class AccessAdministration
         if (group is null) return null;
         var members = await db.Users.AsNoTracking().Where(u => u.GroupIds.Contains(groupId)).OrderBy(u => u.UserName)
             .Select(u => new GroupMember(u.Id, u.UserName, u.DisplayName, u.LastSignInAt)).ToListAsync(ct);
-        return new GroupDetails(group.Id, group.Name, Mappings(group), members);
+        var claimValues = group.Mappings.Where(m => m.Kind == GroupMappingKind.ExternalGroup).Select(m => m.Value).ToList();
+        return new GroupDetails(group.Id, group.Name, Mappings(group), members, await Provisioning.ForClaimsAsync(db, claimValues, ct));
     }
 
     /// <summary>Every user the portal has seen sign in, by user name.</summary>

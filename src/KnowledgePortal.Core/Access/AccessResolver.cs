@@ -4,13 +4,31 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePortal.Core.Access;
 
-/// <summary>Maps identity-provider claims to portal groups and roles. Evaluated per question, so changes apply at once.</summary>
+/// <summary>
+/// Maps identity-provider claims to portal groups and roles. Evaluated per question, so changes apply at once.
+/// A deactivated account gets no access at all. For an account managed by SCIM provisioning, its provisioned group
+/// memberships replace the groups claims (provisioned wins: the directory pushed them, and they are as current as
+/// the last push, where claims are as old as the sign-in); roles still come from the claims.
+/// </summary>
 public sealed class AccessResolver(IDbContextFactory<PortalDbContext> dbFactory, RoleClaimMapping roleMapping)
 {
+    public const string DeactivatedProblem = "The account is deactivated.";
+
     /// <param name="roleMappingOverride">For the demo users of the CLI in Development, whose role names are the demo's.</param>
     public async Task<UserAccess> ResolveAsync(ExternalIdentity identity, CancellationToken ct = default, RoleClaimMapping? roleMappingOverride = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.Users.AsNoTracking().Where(u => u.Subject == identity.Subject)
+            .Select(u => new { u.Id, u.DeactivatedAt, u.ProvisionedAt }).SingleOrDefaultAsync(ct);
+        if (account?.DeactivatedAt is not null)
+            return new UserAccess(identity.Subject, identity.UserName, identity.DisplayName, [], false, false, [], DeactivatedProblem);
+        if (account?.ProvisionedAt is not null)
+            identity = identity with
+            {
+                Groups = await db.ProvisionedGroups.Where(g => g.Members.Any(m => m.UserId == account.Id))
+                    .Select(g => g.ExternalId ?? g.DisplayName).ToListAsync(ct),
+                GroupResolutionProblem = null,
+            };
         var mappings = await db.GroupMappings.AsNoTracking().ToListAsync(ct);
         var groupsById = await db.Groups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
         return Resolve(identity, mappings, groupsById.Values.ToList(),

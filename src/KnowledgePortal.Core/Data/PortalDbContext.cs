@@ -26,6 +26,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<PortalUser> Users => Set<PortalUser>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ProvisionedGroup> ProvisionedGroups => Set<ProvisionedGroup>();
+    public DbSet<ProvisionedMembership> ProvisionedMemberships => Set<ProvisionedMembership>();
     public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
     public DbSet<MessageCitation> MessageCitations => Set<MessageCitation>();
@@ -149,6 +151,21 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             e.HasIndex(x => new { x.UserId, x.CreatedAt });
             e.Property(x => x.Name).HasMaxLength(ApiToken.MaxNameLength);
             e.Property(x => x.Prefix).HasMaxLength(16);
+        });
+        b.Entity<ProvisionedGroup>(e =>
+        {
+            e.ToTable("provisioned_groups");
+            e.HasIndex(x => x.ExternalId).IsUnique();
+            e.HasIndex(x => x.DisplayName);
+            e.Ignore(x => x.ClaimValue);
+            e.HasMany(x => x.Members).WithOne().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ProvisionedMembership>(e =>
+        {
+            e.ToTable("provisioned_memberships");
+            e.HasKey(x => new { x.GroupId, x.UserId });
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.UserId);
         });
         b.Entity<ChatSession>(e =>
         {

@@ -295,6 +295,11 @@ public class PortalUser
     public DateTimeOffset? ClaimsReadAt { get; set; }
     /// <summary>Set when the account was deactivated (provisioning): its API tokens are refused from then on.</summary>
     public DateTimeOffset? DeactivatedAt { get; set; }
+    /// <summary>
+    /// Set while the account is managed by SCIM provisioning (its <see cref="Subject"/> is the directory's object id):
+    /// its provisioned group memberships then replace the groups claims (Access.Provisioning).
+    /// </summary>
+    public DateTimeOffset? ProvisionedAt { get; set; }
 }
 
 public class ChatSession

@@ -70,6 +70,8 @@ public static class PortalCoreServices
         services.AddValidatedOptions<ApiTokenOptions>(ApiTokenOptions.Section)
             .Validate(o => o.DefaultDays <= o.MaxDays, "Tokens:DefaultDays must not be more than Tokens:MaxDays");
         services.AddSingleton<ApiTokens>();
+        services.AddSingleton<AccountDeactivations>();
+        services.AddSingleton<Provisioning>();
         builder.AddPortalDataProtection();
         services.AddPortalAdministration(runAuditRetention);
     }

@@ -153,11 +153,13 @@ public static class AuthenticationSetup
         var acceptsJwt = AcceptsAccessTokens(settings);
         var authentication = services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(PortalSchemes.ApiToken, null)
+            .AddScheme<AuthenticationSchemeOptions, Scim.ScimAuthenticationHandler>(Scim.ScimAuthenticationHandler.SchemeName, null)
             .AddPolicyScheme(PortalSchemes.Api, null, o => o.ForwardDefaultSelector = ctx => PortalSchemes.Select(ctx, acceptsJwt, cookieFallback: true))
             .AddPolicyScheme(PortalSchemes.Bearer, null, o => o.ForwardDefaultSelector = ctx => PortalSchemes.Select(ctx, acceptsJwt, cookieFallback: false));
         if (settings.Mode == SignInMode.Oidc && acceptsJwt)
             authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, o => OidcAccessTokens.Configure(o, settings));
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TokenScopeHandler>();
+        services.Configure<Scim.ScimOptions>(builder.Configuration.GetSection(Scim.ScimOptions.Section));
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -170,6 +172,13 @@ public static class AuthenticationSetup
                 p.AddAuthenticationSchemes(PortalSchemes.Api);
                 p.RequireAuthenticatedUser();
                 p.AddRequirements(new TokenScopeRequirement());
+            })
+            .AddPolicy(Policies.Scim, p =>
+            {
+                // The provisioning token only, and only here: no cookie, personal token or access token reaches /scim.
+                p.AddAuthenticationSchemes(Scim.ScimAuthenticationHandler.SchemeName);
+                p.RequireAuthenticatedUser();
+                p.RequireAssertion(c => c.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scim.ScimAuthenticationHandler.AuthenticationType));
             })
             .AddPolicy(Policies.Mcp, p =>
             {
@@ -222,6 +231,15 @@ public static class AuthenticationSetup
         o.Events.OnTicketReceived = async context =>
         {
             if (previous is not null) await previous(context);
+            var services = context.HttpContext.RequestServices;
+            if (context.Principal is not null && await SessionRevalidation.IsDeactivatedAsync(context.Principal, services,
+                    services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SignInOptions>>().Value, context.HttpContext.RequestAborted))
+            {
+                // A deactivated account (provisioning) gets no session: the cookie would be refused on the next request anyway.
+                context.Response.Redirect("/account/denied");
+                context.HandleResponse();
+                return;
+            }
             if (context.Principal is not null)
             {
                 SessionRevalidation.Stamp(context.Principal, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
@@ -251,6 +269,8 @@ public static class AuthenticationSetup
                 claims.AddRange(demo.Groups.Select(g => new Claim("groups", g)));
                 claims.AddRange(demo.Roles.Select(r => new Claim("roles", r)));
                 var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "DevelopmentSignIn", ClaimTypes.Name, "roles"));
+                if (await SessionRevalidation.IsDeactivatedAsync(principal, http.RequestServices, options.Value, http.RequestAborted))
+                    return Results.Redirect(SignInPath + "?error=deactivated");
                 await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
                 await recorder.RecordAsync(principal, "development");
                 return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");

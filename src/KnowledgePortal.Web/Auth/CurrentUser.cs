@@ -67,4 +67,5 @@ public static class Policies
     public const string KnowledgeManager = "KnowledgeManager";
     public const string Api = "Api";
     public const string Mcp = "Mcp";
+    public const string Scim = "Scim";
 }

@@ -35,12 +35,22 @@ public static class SessionRevalidation
         principal.FindFirst(StampClaim)?.Value is { } v && long.TryParse(v, CultureInfo.InvariantCulture, out var seconds)
         && now - DateTimeOffset.FromUnixTimeSeconds(seconds) <= bound;
 
-    /// <summary>Cookie OnValidatePrincipal: re-reads groups and roles when the stamp is older than the bound.</summary>
+    /// <summary>
+    /// Cookie OnValidatePrincipal: ends the session of a deactivated account (every request, in every sign-in mode), and
+    /// re-reads groups and roles when the stamp is older than the bound.
+    /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
         var options = services.GetRequiredService<IOptions<SignInOptions>>().Value;
-        if (options.Mode is not (SignInMode.Oidc or SignInMode.EntraId) || context.Principal is null) return;
+        if (context.Principal is null) return;
+        if (await IsDeactivatedAsync(context.Principal, services, options, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+        if (options.Mode is not (SignInMode.Oidc or SignInMode.EntraId)) return;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (IsFresh(context.Principal, now, options.RevalidateInterval)) return;
 
@@ -70,6 +80,14 @@ public static class SessionRevalidation
         // What the person's API tokens map follows the directory as their session does.
         var subject = PortalClaims.ToExternalIdentity(principal, options.GroupsClaim, options.RolesClaim).Subject;
         await services.GetRequiredService<SignInRecorder>().RecordClaimsAsync(subject, fresh.Value.Groups, fresh.Value.Roles, context.HttpContext.RequestAborted);
+    }
+
+    /// <summary>True when the principal's account was deactivated (SCIM provisioning); a principal without a subject is not.</summary>
+    public static async Task<bool> IsDeactivatedAsync(ClaimsPrincipal principal, IServiceProvider services, SignInOptions options, CancellationToken ct)
+    {
+        if (principal.Identity?.IsAuthenticated != true) return false;
+        var subject = PortalClaims.ToExternalIdentity(principal, options.GroupsClaim, options.RolesClaim).Subject;
+        return await services.GetRequiredService<Core.Access.Provisioning>().IsDeactivatedAsync(subject, ct);
     }
 
     /// <summary>The OIDC userinfo endpoint with the access token kept in the cookie; null when it refuses or fails.</summary>
@@ -104,16 +122,53 @@ public static class SessionRevalidation
 }
 
 /// <summary>
-/// Ends an open circuit's signed-in state once its principal's groups are older than the bound; the page then goes
-/// through sign-in again, where the cookie is revalidated. Checked every half bound.
+/// Ends an open circuit's signed-in state once its principal's groups are older than the bound (checked every half
+/// bound), and at once when its account is deactivated (<see cref="Core.Access.AccountDeactivations"/>, raised by
+/// provisioning in this process; the periodic check reads the database too). The page then goes through sign-in again,
+/// where the cookie is revalidated.
 /// </summary>
-public sealed class RevalidatingPortalAuthenticationStateProvider(
-    ILoggerFactory loggerFactory, IOptions<SignInOptions> options, TimeProvider time)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+public sealed class RevalidatingPortalAuthenticationStateProvider : RevalidatingServerAuthenticationStateProvider
 {
-    protected override TimeSpan RevalidationInterval => options.Value.RevalidateInterval / 2;
+    private readonly IOptions<SignInOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly IServiceProvider _services;
+    private readonly Core.Access.AccountDeactivations _deactivations;
 
-    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        Task.FromResult(options.Value.Mode is not (SignInMode.Oidc or SignInMode.EntraId)
-                        || SessionRevalidation.IsFresh(authenticationState.User, time.GetUtcNow(), options.Value.RevalidateInterval));
+    public RevalidatingPortalAuthenticationStateProvider(ILoggerFactory loggerFactory, IOptions<SignInOptions> options, TimeProvider time,
+        IServiceProvider services, Core.Access.AccountDeactivations deactivations) : base(loggerFactory)
+    {
+        (_options, _time, _services, _deactivations) = (options, time, services, deactivations);
+        _deactivations.Deactivated += OnDeactivated;
+    }
+
+    protected override TimeSpan RevalidationInterval => _options.Value.RevalidateInterval / 2;
+
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        if (await SessionRevalidation.IsDeactivatedAsync(authenticationState.User, _services, options, cancellationToken)) return false;
+        return options.Mode is not (SignInMode.Oidc or SignInMode.EntraId)
+               || SessionRevalidation.IsFresh(authenticationState.User, _time.GetUtcNow(), options.RevalidateInterval);
+    }
+
+    private async void OnDeactivated(string subject)
+    {
+        try
+        {
+            var state = await GetAuthenticationStateAsync();
+            if (state.User.Identity?.IsAuthenticated == true
+                && PortalClaims.ToExternalIdentity(state.User, _options.Value.GroupsClaim, _options.Value.RolesClaim).Subject == subject)
+                SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+        }
+        catch (InvalidOperationException)
+        {
+            // No state yet (circuit starting) or no subject: the periodic check and the resolver still refuse the account.
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _deactivations.Deactivated -= OnDeactivated;
+        base.Dispose(disposing);
+    }
 }
