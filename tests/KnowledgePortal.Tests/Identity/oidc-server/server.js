@@ -65,6 +65,9 @@ const service = new OAuth2Service(issuer);
 service.on('beforeTokenSigning', (token) => {
   const payload = token.payload;
   payload.sub = profileClaims().sub;
+  // Real providers make every token unique (jti, Entra's uti); without it two tokens issued in the same second are
+  // byte-identical and the portal's per-token cache rightly treats them as one.
+  payload.jti = globalThis.crypto.randomUUID();
   const isIdToken = payload.aud === clientId && payload.scope === undefined;
   if (isIdToken) {
     Object.assign(payload, profileClaims());
