@@ -27,7 +27,7 @@ public class EmailIngestionTests
         var message = MailSamples.WithAttachments(Subject, "Interview slots for the review are attached. 面談の日程表を添付します。",
             ("proposal.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Corpus("ja_proposal_call_tables.docx")),
             ("regulation.pdf", "application/pdf", Corpus("ja_regulation_text.pdf")),
-            ("logo.png", "image/png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]));
+            ("logo.gif", "image/gif", "GIF89a"u8.ToArray()));
         var messageId = await services.UploadOkAsync(hr, hrPolicies, "review-interviews.eml", message);
 
         await services.DrainQueueAsync();
@@ -36,7 +36,7 @@ public class EmailIngestionTests
         Assert.True(mail.Status == DocumentStatus.Ready, $"{mail.Status} {mail.FailureReason}");
         Assert.Equal("人事評価 面談日程", mail.Title);
         Assert.Equal("message/rfc822", mail.ContentType);
-        Assert.Contains("attachment \"logo.png\" skipped: its type is not supported", (await services.JobsAsync(messageId)).Single().Warnings);
+        Assert.Contains("attachment \"logo.gif\" skipped: its type is not supported", (await services.JobsAsync(messageId)).Single().Warnings);
         var children = await ChildrenAsync(services, messageId);
         Assert.Equal(["proposal.docx", "regulation.pdf"], children.Select(c => c.FileName));
         Assert.All(children, c =>
