@@ -354,7 +354,14 @@ public partial class AskCitationBrowserTests(PortalFixture fixture)
             await ShotAsync(page, $"ask-{culture}-{width}-light", fullPage: true);
             // Its list opens inside the window too.
             await page.Locator(".mud-select").Filter(new() { Has = page.Locator("[data-testid=provider-select]") }).First.ClickAsync();
-            var list = await page.Locator(".mud-popover-open").First.BoundingBoxAsync();
+            // MudBlazor parks a new popover at -9999 until it has measured it; wait for its placement (a slow machine takes a moment).
+            var popover = page.Locator(".mud-popover-open").First;
+            var list = await popover.BoundingBoxAsync();
+            for (var waited = 0; list is { X: < -1000 } && waited < 5000; waited += 100)
+            {
+                await Task.Delay(100);
+                list = await popover.BoundingBoxAsync();
+            }
             Assert.NotNull(list);
             Assert.True(list.X >= 0 && list.X + list.Width <= width + 1, $"model list at {list.X}+{list.Width} of {width}");
             await ShotAsync(page, $"ask-{culture}-{width}-picker-open");
